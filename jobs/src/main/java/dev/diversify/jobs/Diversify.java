@@ -1,0 +1,44 @@
+package dev.diversify.jobs;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code diversify} command line: one entry point for local runs and for spark-submit. */
+@Command(name = "diversify",
+        mixinStandardHelpOptions = true,
+        versionProvider = BuildInfo.class,
+        description = "Compresses CNNs by filter pruning with the diversifying algorithm, on Spark.",
+        subcommands = {ModelsCommand.class, CommandLine.HelpCommand.class})
+public final class Diversify implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line; its {@code execute} returns 0 when done, 1 on failure, 2 on bad usage or input. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Diversify());
+        cli.setExecutionExceptionHandler((error, commandLine, parsed) -> {
+            PrintWriter err = commandLine.getErr();
+            if (error instanceof IllegalArgumentException) {
+                err.println(commandLine.getCommandName() + ": " + error.getMessage());
+                err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
+                return CommandLine.ExitCode.USAGE;
+            }
+            error.printStackTrace(err);
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cli;
+    }
+}
