@@ -16,8 +16,23 @@ public final class SparkDatasets {
     private SparkDatasets() {
     }
 
-    /** A task's share: the records {@code from..to} of which {@code selected} (sorted, absolute) are used. */
-    record Shard(int index, int from, int to, int[] selected) implements Serializable {
+    /**
+     * A task's share: the records {@code from..to} of which {@code selected} (sorted, absolute) are
+     * used. A class, not a record: it is RDD data, and Spark's Kryo cannot serialise records.
+     */
+    static final class Shard implements Serializable {
+        final int index;
+        final int from;
+        final int to;
+        final int[] selected;
+
+        Shard(int index, int from, int to, int[] selected) {
+            this.index = index;
+            this.from = from;
+            this.to = to;
+            this.selected = selected;
+        }
+
         LabeledImages read(DatasetSource source, Split split) {
             LabeledImages range = source.read(split, from, to);
             if (selected.length == to - from) {
@@ -78,6 +93,6 @@ public final class SparkDatasets {
                                                Batches batches, long seed, int parts) {
         List<Shard> shards = shards(indices, parts);
         return sc.parallelize(shards, shards.size())
-                .flatMap(shard -> batches.of(shard.read(source, split), seed + shard.index()).iterator());
+                .flatMap(shard -> batches.of(shard.read(source, split), seed + shard.index).iterator());
     }
 }
