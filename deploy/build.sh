@@ -17,5 +17,12 @@ stale() {
 
 if stale; then
   echo "diversify: building the project (first run or changed sources) ..." >&2
-  (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
+  log="$(mktemp)"
+  if ! (cd "$root" && mvn -B -q -DskipTests package) >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "diversify: the build failed (output above)" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
 fi
