@@ -113,15 +113,9 @@ public final class SyntheticData {
 
     /** Labels 0..k-1 in equal shares (the first classes get one more when it does not divide), shuffled. */
     private int[] balancedLabels(int n, Random random) {
-        int[] labels = new int[n];
+        int[] labels = Batches.order(n, random);
         for (int i = 0; i < n; i++) {
-            labels[i] = i % numClasses;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = labels[i];
-            labels[i] = labels[j];
-            labels[j] = t;
+            labels[i] %= numClasses;
         }
         return labels;
     }
