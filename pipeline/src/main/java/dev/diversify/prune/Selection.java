@@ -1,0 +1,61 @@
+package dev.diversify.prune;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Which filters of a layer stay: the sorted kept indices, and the removed ones in removal order
+ * (with the reason each went, where the criterion has one).
+ */
+public record Selection(int total, int[] kept, List<Removal> removals) {
+
+    public Selection {
+        kept = kept.clone();
+        removals = List.copyOf(removals);
+        if (kept.length + removals.size() != total) {
+            throw new IllegalArgumentException(kept.length + " kept and " + removals.size()
+                    + " removed filters do not add up to " + total);
+        }
+    }
+
+    /** A selection that keeps {@code kept} (any order) of {@code total} filters and gives no reasons. */
+    static Selection keeping(int total, int[] kept) {
+        int[] sorted = kept.clone();
+        Arrays.sort(sorted);
+        boolean[] keep = new boolean[total];
+        for (int i : sorted) {
+            keep[i] = true;
+        }
+        List<Removal> removed = new java.util.ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            if (!keep[i]) {
+                removed.add(new Removal(i, Removal.NO_PARTNER, Double.NaN));
+            }
+        }
+        return new Selection(total, sorted, removed);
+    }
+
+    @Override
+    public int[] kept() {
+        return kept.clone();
+    }
+
+    public int keptCount() {
+        return kept.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Selection s && total == s.total && Arrays.equals(kept, s.kept) && removals.equals(s.removals);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(kept) + removals.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Selection[" + kept.length + " of " + total + " kept: " + Arrays.toString(kept) + "]";
+    }
+}
