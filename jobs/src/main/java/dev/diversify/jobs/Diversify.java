@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Compresses CNNs by filter pruning with the diversifying algorithm, on Spark.",
-        subcommands = {ModelsCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.class, DataCommand.class, SelectCommand.class, PruneCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Diversify implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -28,7 +29,7 @@ public final class Diversify implements Runnable {
 
     /** The command line; its {@code execute} returns 0 when done, 1 on failure, 2 on bad usage or input. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Diversify());
+        CommandLine cli = new CommandLine(new Diversify()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((error, commandLine, parsed) -> {
             PrintWriter err = commandLine.getErr();
             if (error instanceof IllegalArgumentException) {

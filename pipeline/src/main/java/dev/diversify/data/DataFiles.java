@@ -1,5 +1,6 @@
 package dev.diversify.data;
 
+import dev.diversify.io.HadoopFiles;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,11 +26,7 @@ final class DataFiles {
     }
 
     static FileSystem fileSystem(Path path) {
-        try {
-            return path.getFileSystem(new Configuration());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot reach the file system of " + path + ": " + e.getMessage(), e);
-        }
+        return HadoopFiles.fileSystem(path);
     }
 
     static void requireDirectory(String directory) {

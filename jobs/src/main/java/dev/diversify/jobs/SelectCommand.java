@@ -1,0 +1,115 @@
+package dev.diversify.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.diversify.prune.Criteria;
+import dev.diversify.prune.DiversifyingRule;
+import dev.diversify.prune.FilterBank;
+import dev.diversify.prune.L1Norm;
+import dev.diversify.prune.NpyFile;
+import dev.diversify.prune.RandomChoice;
+import dev.diversify.prune.Removal;
+import dev.diversify.prune.Selection;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code diversify select}: which filters of one layer stay, from weights exported by any framework. */
+@Command(name = "select", mixinStandardHelpOptions = true,
+        description = {"Reads one layer's weights from a NumPy .npy file (float32 or float64, shape [N, C, kH, kW]",
+            "or [N, D]) and prints the kept filter indices as one comma-separated line."})
+final class SelectCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--weights", paramLabel = "W.npy", required = true, description = "The layer's weights.")
+    private Path weights;
+
+    @Option(names = "--criterion", paramLabel = "C", defaultValue = "diversify",
+            description = "diversify, l1 or random (default: ${DEFAULT-VALUE}).")
+    private String criterion;
+
+    @Option(names = "--tau", paramLabel = "T", description = "diversify: the cosine-distance threshold in [0, 2].")
+    private Double tau;
+
+    @Option(names = "--min-keep", paramLabel = "K",
+            description = "diversify: keep at least K filters (default: max(1, ceil(0.1 N))).")
+    private Integer minKeep;
+
+    @Option(names = "--keep", paramLabel = "N", description = "l1 and random: keep exactly N filters.")
+    private Integer keep;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "random: the seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--json", description = "Print the kept indices and the removals (partner, distance) as JSON.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Criteria chosen = Criteria.fromId(criterion);
+        FilterBank filters;
+        try {
+            filters = FilterBank.of(NpyFile.read(weights));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(weights + ": " + e.getMessage(), e);
+        }
+        Selection selection = switch (chosen) {
+            case DIVERSIFY -> {
+                if (tau == null) {
+                    throw new IllegalArgumentException("--tau is required with --criterion diversify");
+                }
+                yield DiversifyingRule.select(filters, tau,
+                        minKeep != null ? minKeep : DiversifyingRule.defaultMinKeep(filters.count()));
+            }
+            case L1, RANDOM -> {
+                if (keep == null) {
+                    throw new IllegalArgumentException("--keep is required with --criterion " + chosen.id());
+                }
+                yield chosen == Criteria.L1 ? L1Norm.select(filters, keep) : RandomChoice.select(filters.count(), keep, seed);
+            }
+        };
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report(selection)));
+        } else {
+            out.println(Arrays.stream(selection.kept()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Map<String, Object> report(Selection selection) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("criterion", criterion);
+        report.put("filters", selection.total());
+        if (tau != null) {
+            report.put("tau", tau);
+        }
+        report.put("kept", selection.kept());
+        List<Map<String, Object>> removed = new ArrayList<>();
+        for (Removal r : selection.removals()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("index", r.index());
+            if (r.partner() != Removal.NO_PARTNER) {
+                row.put("partner", r.partner());
+                row.put("distance", r.distance());
+            } else if (Criteria.fromId(criterion) == Criteria.DIVERSIFY) {
+                row.put("dead", true);
+            }
+            removed.add(row);
+        }
+        report.put("removed", removed);
+        return report;
+    }
+}

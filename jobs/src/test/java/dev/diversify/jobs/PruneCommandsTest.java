@@ -1,0 +1,142 @@
+package dev.diversify.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.diversify.metrics.CostCounter;
+import dev.diversify.models.Architecture;
+import dev.diversify.models.ModelFiles;
+import dev.diversify.models.ModelSpec;
+import dev.diversify.models.Models;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+class PruneCommandsTest {
+    @TempDir
+    Path dir;
+
+    /** Writes a float32 or float64 .npy file in C order. */
+    static Path npy(Path file, String descr, long[] shape, double... values) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            dims.append(d).append(", ");
+        }
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+        int padded = (header.length() + 11 + 63) / 64 * 64 - 10;
+        header = String.format("%-" + (padded - 1) + "s\n", header);
+        int item = descr.endsWith("4") ? 4 : 8;
+        ByteBuffer out = ByteBuffer.allocate(10 + header.length() + values.length * item).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        out.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        for (double v : values) {
+            if (item == 4) {
+                out.putFloat((float) v);
+            } else {
+                out.putDouble(v);
+            }
+        }
+        Files.write(file, out.array());
+        return file;
+    }
+
+    @Test
+    void selectPrintsTheKeptFiltersOfAnNpyLayer() throws Exception {
+        // Four 1x1x2 filters: 0 and 2 point the same way (2 is 3x longer), 1 and 3 differ.
+        Path weights = npy(dir.resolve("w.npy"), "<f4", new long[] {4, 1, 1, 2}, 1, 0, 0, 1, 3, 0, -1, 1);
+        CliRun run = CliRun.of("select", "--weights", weights.toString(), "--tau", "0");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("1,2,3", run.out().trim());
+
+        CliRun json = CliRun.of("select", "--weights", weights.toString(), "--tau", "0", "--json");
+        JsonNode report = new ObjectMapper().readTree(json.out());
+        assertEquals(4, report.get("filters").asInt());
+        assertEquals(0, report.get("removed").get(0).get("index").asInt());
+        assertEquals(2, report.get("removed").get(0).get("partner").asInt());
+
+        Path wide = npy(dir.resolve("d.npy"), "<f8", new long[] {3, 2}, 1, 1, 2, 2.0001, 5, 1);
+        assertEquals("1,2", CliRun.of("select", "--weights", wide.toString(), "--criterion", "l1", "--keep", "2")
+                .out().trim());
+        // Filters 0 and 1 are nearly parallel; 0 is closer to 2 (larger S), so 0 goes, then min-keep stops.
+        assertEquals("1,2", CliRun.of("select", "--weights", wide.toString(), "--tau", "1.9", "--min-keep", "2")
+                .out().trim(), "min-keep stops the rule");
+    }
+
+    @Test
+    void selectRejectsBrokenFilesAndMissingArguments() throws Exception {
+        Path weights = npy(dir.resolve("w.npy"), "<f4", new long[] {4, 2}, 1, 0, 0, 1, 3, 0, -1, 1);
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(dir.resolve("short.npy"), java.util.Arrays.copyOf(bytes, bytes.length - 4));
+        CliRun truncated = CliRun.of("select", "--weights", dir.resolve("short.npy").toString(), "--tau", "0.1");
+        assertEquals(2, truncated.exitCode());
+        assertTrue(truncated.err().contains("short.npy") && truncated.err().contains("truncated"), truncated.err());
+        Path ints = npy(dir.resolve("i.npy"), "<i8", new long[] {1, 1}, 0);
+        assertTrue(CliRun.of("select", "--weights", ints.toString(), "--tau", "0").err().contains("only float32 and float64"));
+        CliRun noTau = CliRun.of("select", "--weights", weights.toString());
+        assertEquals(2, noTau.exitCode());
+        assertTrue(noTau.err().contains("--tau is required"), noTau.err());
+        assertTrue(CliRun.of("select", "--weights", dir.resolve("none.npy").toString(), "--tau", "0").err()
+                .contains("weights file not found"));
+    }
+
+    @Test
+    void prunesASavedModelAndReplaysItsPlan() throws Exception {
+        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.5);
+        ComputationGraph original = Models.build(spec);
+        String in = dir.resolve("resnet20.zip").toString();
+        ModelFiles.save(original, in);
+        String out = dir.resolve("pruned.zip").toString();
+        CliRun run = CliRun.of("prune", "--model", in, "--tau", "0.9", "--taus", "stem_conv=2", "--out", out);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("stem_conv                              8 ->     1 channels  (4 coupled convolutions)"),
+                run.out());
+        ComputationGraph pruned = ModelFiles.load(out);
+        long params = CostCounter.count(pruned.getConfiguration(), Models.inputType(spec)).params();
+        assertTrue(run.out().contains(String.format("%,d", params)), run.out());
+        assertTrue(Files.exists(Path.of(out + ".plan.json")));
+
+        String replay = dir.resolve("replay.zip").toString();
+        CliRun again = CliRun.of("prune", "--model", in, "--plan", out + ".plan.json", "--out", replay);
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(pruned.numParams(), ModelFiles.load(replay).numParams());
+
+        CliRun both = CliRun.of("prune", "--model", in, "--plan", out + ".plan.json", "--tau", "1", "--out", replay);
+        assertEquals(2, both.exitCode());
+        CliRun unknown = CliRun.of("prune", "--model", in, "--taus", "stage7_conv=1", "--out", replay);
+        assertTrue(unknown.err().contains("'stage7_conv'"), unknown.err());
+        CliRun missing = CliRun.of("prune", "--model", dir.resolve("no.zip").toString(), "--tau", "1", "--out", replay);
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("model file not found"), missing.err());
+    }
+
+    @Test
+    void convertsAMultiLayerNetwork() throws Exception {
+        MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(6).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 8, 1)).build());
+        network.init();
+        Path in = dir.resolve("mln.zip");
+        ModelSerializer.writeModel(network, in.toFile(), false);
+        CliRun run = CliRun.of("prune", "--model", in.toString(), "--tau", "2", "--input", "1x8x8",
+                "--out", dir.resolve("mln-pruned.zip").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("6 ->     1 channels"), run.out());
+    }
+}

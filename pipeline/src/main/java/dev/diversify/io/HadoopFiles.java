@@ -1,0 +1,82 @@
+package dev.diversify.io;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Files on any Hadoop path (bare local path, {@code file://}, {@code hdfs://}, ...), written
+ * atomically: to a hidden file beside the target, then renamed, so a reader sees the whole file or none.
+ */
+public final class HadoopFiles {
+    private HadoopFiles() {
+    }
+
+    /** Writes the content of one output stream. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    public static FileSystem fileSystem(Path path) {
+        try {
+            return path.getFileSystem(new Configuration());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the file system of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean exists(String location) {
+        Path path = new Path(location);
+        try {
+            return fileSystem(path).exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code location} in full, replacing what was there. */
+    public static void writeAtomically(String location, Writer writer) {
+        Path path = new Path(location);
+        Path temporary = new Path(path.getParent(), "." + path.getName() + ".incomplete-" + System.nanoTime());
+        FileSystem fs = fileSystem(path);
+        try {
+            try (OutputStream out = fs.create(temporary, true)) {
+                writer.write(out);
+            }
+            fs.delete(path, false);
+            if (!fs.rename(temporary, path)) {
+                throw new IOException("could not rename " + temporary + " to " + path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                fs.delete(temporary, false);
+            } catch (IOException ignored) {
+                // nothing is left behind when the rename succeeded
+            }
+        }
+    }
+
+    public static void writeText(String location, String text) {
+        writeAtomically(location, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static String readText(String location) {
+        Path path = new Path(location);
+        try (InputStream in = fileSystem(path).open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (FileNotFoundException e) {
+            throw new IllegalArgumentException("file not found: " + path, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.diversify.surgery;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diversify.graph.ChannelGraph;
+import dev.diversify.graph.PruningGroup;
+import dev.diversify.graph.PruningPlan;
+import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.metrics.CostCounter;
+import dev.diversify.metrics.ModelCost;
+import dev.diversify.models.Architecture;
+import dev.diversify.models.ModelSpec;
+import dev.diversify.models.Models;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+class SurgeryTest {
+    private static final double WIDTH = 0.5;
+
+    private static ModelSpec spec(Architecture architecture) {
+        return ModelSpec.cifar(architecture, 10).withWidth(WIDTH);
+    }
+
+    /**
+     * A freshly initialised network whose batch norms have non-trivial statistics, so slicing errors
+     * show, and whose classifier outputs logits (softmax saturates in deep random networks).
+     */
+    static ComputationGraph network(ModelSpec spec) {
+        ComputationGraphConfiguration conf = Models.configuration(spec);
+        ((BaseLayer) ((LayerVertex) conf.getVertices().get("output")).getLayerConf().getLayer())
+                .setActivationFn(new ActivationIdentity());
+        ComputationGraph graph = Models.initialise(conf);
+        Random random = new Random(spec.architecture().ordinal());
+        for (Layer layer : graph.getLayers()) {
+            if (layer.conf().getLayer() instanceof BatchNormalization) {
+                for (Map.Entry<String, INDArray> p : layer.paramTable().entrySet()) {
+                    INDArray values = p.getValue();
+                    for (long i = 0; i < values.length(); i++) {
+                        double r = random.nextDouble();
+                        values.putScalar(i, switch (p.getKey()) {
+                            case "gamma", "var" -> 0.5 + r;
+                            case "log10stdev" -> 0.4 * r - 0.2;
+                            default -> 0.2 * (r - 0.5);
+                        });
+                    }
+                }
+            }
+        }
+        return graph;
+    }
+
+    /** Keeps a random non-empty subset (sometimes all) of every group. */
+    static PruningPlan randomPlan(ChannelGraph channels, long seed) {
+        Random random = new Random(seed);
+        Map<String, int[]> kept = new LinkedHashMap<>();
+        for (PruningGroup group : channels.groups(ResidualPolicy.COUPLED)) {
+            int keep = 1 + random.nextInt(group.channels());
+            int[] order = random.ints(0, Integer.MAX_VALUE).limit(group.channels()).toArray();
+            Integer[] indices = new Integer[group.channels()];
+            Arrays.setAll(indices, i -> i);
+            Arrays.sort(indices, (a, b) -> Integer.compare(order[a], order[b]));
+            kept.put(group.name(), Arrays.stream(indices).limit(keep).mapToInt(Integer::intValue).toArray());
+        }
+        return PruningPlan.of(channels, ResidualPolicy.COUPLED, kept);
+    }
+
+    /** The original network with every removed channel's consumers' input weights zeroed. */
+    static ComputationGraph masked(ComputationGraph original, InputType input, PruningPlan plan) {
+        ComputationGraph masked = original.clone();
+        ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), input);
+        Map<Integer, int[]> kept = Surgery.check(plan, channels);
+        for (Layer layer : masked.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            var conf = layer.conf().getLayer();
+            boolean conv = conf.getClass() == ConvolutionLayer.class;
+            boolean dense = conf instanceof DenseLayer || conf instanceof BaseOutputLayer;
+            if (!conv && !dense) {
+                continue;
+            }
+            List<ChannelGraph.Segment> in = channels.inputChannels(name);
+            int total = in.stream().mapToInt(ChannelGraph.Segment::count).sum();
+            boolean[] keep = new boolean[total];
+            for (int position : Surgery.positions(in, channels, kept)) {
+                keep[position] = true;
+            }
+            INDArray w = layer.getParam("W");
+            long perChannel = conv ? 1 : w.size(0) / total;
+            for (int c = 0; c < total; c++) {
+                if (!keep[c]) {
+                    if (conv) {
+                        w.get(NDArrayIndex.all(), NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all()).assign(0);
+                    } else {
+                        w.get(NDArrayIndex.interval(c * perChannel, (c + 1) * perChannel), NDArrayIndex.all()).assign(0);
+                    }
+                }
+            }
+        }
+        return masked;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void prunedNetworkComputesWhatTheMaskedOriginalComputes(Architecture architecture) {
+        ModelSpec spec = spec(architecture);
+        ComputationGraph original = network(spec);
+        InputType input = Models.inputType(spec);
+        Nd4j.getRandom().setSeed(1);
+        INDArray images = Nd4j.rand(4, 3, 32, 32).subi(0.5).muli(2);
+        for (long seed = 1; seed <= 2; seed++) {
+            PruningPlan plan = randomPlan(ChannelGraph.of(original.getConfiguration(), input), seed);
+            ComputationGraph pruned = Surgery.apply(original, input, plan);
+            INDArray expected = masked(original, input, plan).outputSingle(images);
+            INDArray actual = pruned.outputSingle(images);
+            assertClose(expected, actual);
+            assertTrue(expected.stdNumber().doubleValue() > 1e-3, "the logits differ: " + expected);
+
+            ModelCost cost = CostCounter.count(pruned.getConfiguration(), input);
+            assertEquals(pruned.numParams(), cost.params() + cost.bnStatistics(), "parameter count of the pruned model");
+            assertTrue(cost.params() < CostCounter.count(original.getConfiguration(), input).params());
+        }
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        double[] e = expected.reshape(expected.length()).toDoubleVector();
+        double[] a = actual.reshape(actual.length()).toDoubleVector();
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(e[i], a[i], 1e-4 * Math.max(1e-2, Math.abs(e[i])), "output " + i);
+        }
+    }
+
+    @Test
+    void anEmptyPlanChangesNothing() {
+        ModelSpec spec = spec(Architecture.RESNET20);
+        ComputationGraph original = network(spec);
+        ComputationGraph same = Surgery.apply(original, Models.inputType(spec), PruningPlan.empty());
+        INDArray images = Nd4j.rand(3, 3, 32, 32);
+        assertEquals(original.numParams(), same.numParams());
+        assertEquals(original.outputSingle(images), same.outputSingle(images));
+    }
+
+    @Test
+    void keepsExactlyThePlannedChannelsAndTheirWeights() {
+        ModelSpec spec = spec(Architecture.VGG16);
+        ComputationGraph original = network(spec);
+        ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), Models.inputType(spec));
+        PruningPlan plan = PruningPlan.of(channels, ResidualPolicy.COUPLED,
+                Map.of("block1_conv1", new int[] {5, 1, 30}, "block5_conv3", new int[] {0, 255}));
+        ComputationGraph pruned = Surgery.apply(original, Models.inputType(spec), plan);
+        INDArray w1 = original.getLayer("block1_conv1").getParam("W");
+        INDArray p1 = pruned.getLayer("block1_conv1").getParam("W");
+        assertArrayEquals(new long[] {3, 3, 3, 3}, p1.shape());
+        assertEquals(w1.get(NDArrayIndex.point(30)), p1.get(NDArrayIndex.point(2)), "sorted: 1, 5, 30");
+        assertArrayEquals(new long[] {32, 3, 3, 3}, pruned.getLayer("block1_conv2").getParam("W").shape());
+        assertEquals(original.getLayer("block1_conv2").getParam("W").get(NDArrayIndex.point(7), NDArrayIndex.point(5)),
+                pruned.getLayer("block1_conv2").getParam("W").get(NDArrayIndex.point(7), NDArrayIndex.point(1)));
+        assertEquals(original.getLayer("block5_bn3").getParam("mean").getDouble(0, 255),
+                pruned.getLayer("block5_bn3").getParam("mean").getDouble(0, 1));
+        assertArrayEquals(new long[] {2, 256}, pruned.getLayer("fc1").getParam("W").shape());
+    }
+
+    @Test
+    void savesAndReloadsWithTheSameOutputs(@TempDir Path dir) throws Exception {
+        ModelSpec spec = spec(Architecture.DENSENET_BC_40_12);
+        ComputationGraph original = network(spec);
+        PruningPlan plan = randomPlan(ChannelGraph.of(original.getConfiguration(), Models.inputType(spec)), 3);
+        ComputationGraph pruned = Surgery.apply(original, Models.inputType(spec), plan);
+        File file = dir.resolve("pruned.zip").toFile();
+        ModelSerializer.writeModel(pruned, file, false);
+        ComputationGraph reloaded = ModelSerializer.restoreComputationGraph(file, false);
+        INDArray images = Nd4j.rand(2, 3, 32, 32);
+        assertEquals(pruned.outputSingle(images), reloaded.outputSingle(images));
+        assertEquals(plan, PruningPlan.fromJson(plan.toJson()), "plans round-trip through JSON");
+    }
+
+    @Test
+    void refusesBadPlansNamingTheLayer() {
+        ModelSpec spec = spec(Architecture.RESNET20);
+        ComputationGraph original = network(spec);
+        InputType input = Models.inputType(spec);
+        ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), input);
+        List<String> stream = channels.groups(ResidualPolicy.COUPLED).get(0).members();
+        assertRefused(original, input, new PruningPlan.Entry("stage9_conv", List.of("stage9_conv"), 4, new int[] {0}),
+                "'stage9_conv', which is not a prunable");
+        assertRefused(original, input, new PruningPlan.Entry("stem_conv", stream, 8, new int[0]),
+                "leave 'stem_conv' with 0 channels");
+        assertRefused(original, input, new PruningPlan.Entry("stem_conv", stream, 8, new int[] {0, 8}),
+                "channel 8 of 'stem_conv', which has channels 0..7");
+        assertRefused(original, input, new PruningPlan.Entry("stem_conv", stream, 8, new int[] {3, 3}),
+                "channel 3 of 'stem_conv' twice");
+        assertRefused(original, input, new PruningPlan.Entry("stem_conv", List.of("stem_conv"), 8, new int[] {3}),
+                "has members [stem_conv]");
+        assertThrows(IllegalArgumentException.class, () -> PruningPlan.of(channels, ResidualPolicy.INTERNAL,
+                Map.of("stem_conv", new int[] {1})), "a coupled group under the internal policy");
+    }
+
+    private static void assertRefused(ComputationGraph graph, InputType input, PruningPlan.Entry entry, String message) {
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> Surgery.apply(graph, input, new PruningPlan(List.of(entry))));
+        assertTrue(error.getMessage().contains(message), error.getMessage());
+    }
+}
