@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "Compresses CNNs by filter pruning with the diversifying algorithm, on Spark.",
-        subcommands = {ModelsCommand.class, DataCommand.class, SelectCommand.class, PruneCommand.class,
+        subcommands = {ModelsCommand.class, DataCommand.class, SelectCommand.class, PruneCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Diversify implements Runnable {
     @Spec

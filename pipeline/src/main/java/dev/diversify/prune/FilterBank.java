@@ -22,7 +22,7 @@ public final class FilterBank {
                     + java.util.Arrays.toString(weights.shape()));
         }
         INDArray rows = weights.castTo(DataType.DOUBLE).reshape('c', weights.size(0), weights.length() / weights.size(0));
-        if (rows.isNaN().any() || rows.isInfinite().any()) {
+        if (!Double.isFinite(rows.sumNumber().doubleValue())) { // one pass; NaN or infinity anywhere shows here
             throw new IllegalArgumentException("filter weights contain NaN or infinite values");
         }
         return new FilterBank(rows.dup('c'));
