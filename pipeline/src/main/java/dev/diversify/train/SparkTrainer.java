@@ -1,0 +1,63 @@
+package dev.diversify.train;
+
+import dev.diversify.backend.OneDnn;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Trains and evaluates networks with DL4J Spark parameter averaging. This is the only class that
+ * touches DL4J's Spark module (upstream has dropped it), so it can be replaced behind this API.
+ */
+public final class SparkTrainer {
+    private final JavaSparkContext sc;
+
+    public SparkTrainer(JavaSparkContext sc) {
+        this.sc = sc;
+    }
+
+    /**
+     * Trains {@code network} in place for {@code settings.epochs()} epochs; {@code epochData} gives each
+     * (0-based) epoch's minibatches of {@code batchSize} (reshuffled and re-augmented per epoch).
+     * After each epoch, reports progress, with accuracy on {@code validation} when given.
+     */
+    public ComputationGraph train(String stage, ComputationGraph network, TrainingSettings settings, int batchSize,
+                                  IntFunction<JavaRDD<DataSet>> epochData, JavaRDD<DataSet> validation,
+                                  Consumer<EpochReport> progress) {
+        OneDnn.enableHelpers();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
+                .batchSizePerWorker(batchSize)
+                .averagingFrequency(settings.averagingFrequency())
+                .workerPrefetchNumBatches(2)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .build();
+        SparkComputationGraph spark = new SparkComputationGraph(sc, network, master);
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            long start = System.nanoTime();
+            double rate = settings.learningRate(epoch);
+            spark.getNetwork().setLearningRate(rate);
+            spark.fit(epochData.apply(epoch));
+            double accuracy = validation == null ? Double.NaN : accuracy(spark, validation);
+            progress.accept(new EpochReport(stage, epoch + 1, settings.epochs(), rate, spark.getScore(), accuracy,
+                    (System.nanoTime() - start) / 1e9));
+        }
+        master.deleteTempFiles(sc);
+        return spark.getNetwork();
+    }
+
+    /** Top-1 accuracy of {@code network} on {@code data}, evaluated by the executors. */
+    public double accuracy(ComputationGraph network, JavaRDD<DataSet> data) {
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(1).build();
+        return accuracy(new SparkComputationGraph(sc, network, master), data);
+    }
+
+    private static double accuracy(SparkComputationGraph spark, JavaRDD<DataSet> data) {
+        return spark.evaluate(data).accuracy();
+    }
+}

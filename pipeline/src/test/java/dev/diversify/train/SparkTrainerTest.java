@@ -1,0 +1,66 @@
+package dev.diversify.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diversify.data.Batches;
+import dev.diversify.data.ChannelStats;
+import dev.diversify.data.DataFormat;
+import dev.diversify.data.DataSourceSpec;
+import dev.diversify.data.DatasetSource;
+import dev.diversify.data.SparkDatasets;
+import dev.diversify.data.Split;
+import dev.diversify.data.SyntheticData;
+import dev.diversify.models.Architecture;
+import dev.diversify.models.ModelSpec;
+import dev.diversify.models.Models;
+import dev.diversify.testing.SparkTestContext;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SparkTestContext.class)
+class SparkTrainerTest {
+
+    @Test
+    void learningRateFollowsTheStepSchedule() {
+        TrainingSettings s = new TrainingSettings(160, 0.1, 0.9, 5e-4, List.of(0.5, 0.75), 0.1, 5);
+        assertEquals(0.1, s.learningRate(0), 1e-12);
+        assertEquals(0.1, s.learningRate(79), 1e-12);
+        assertEquals(0.01, s.learningRate(80), 1e-12);
+        assertEquals(0.001, s.learningRate(120), 1e-12);
+        assertEquals(0.001, s.learningRate(159), 1e-12);
+    }
+
+    @Test
+    void parameterAveragingLearnsSyntheticDataWellAboveChance(JavaSparkContext sc, @TempDir Path dir) {
+        String path = dir.resolve("c10").toString();
+        SyntheticData.write(DataFormat.CIFAR10, path, 600, 200, 3, false);
+        DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
+        int[] train = IntStream.range(0, 600).toArray();
+        int[] test = IntStream.range(0, 200).toArray();
+        ChannelStats stats = SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2);
+        Batches batches = new Batches(32, 10, stats, null);
+        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
+        ComputationGraph network = Models.build(spec);
+        SparkTrainer trainer = new SparkTrainer(sc);
+        var testData = SparkDatasets.minibatches(sc, source, Split.TEST, test, Batches.forEvaluation(50, 10, stats), 0, 2);
+        double before = trainer.accuracy(network, testData);
+        List<EpochReport> reports = new ArrayList<>();
+        TrainingSettings settings = new TrainingSettings(4, 0.05, 0.9, 1e-4, List.of(0.75), 0.1, 2);
+        ComputationGraph trained = trainer.train("baseline", network, settings, 32,
+                epoch -> SparkDatasets.minibatches(sc, source, Split.TRAIN, train, batches, epoch, 2),
+                testData, reports::add);
+        assertEquals(4, reports.size());
+        assertEquals(0.005, reports.get(3).learningRate(), 1e-12);
+        double after = trainer.accuracy(trained, testData);
+        assertTrue(after > 0.5, "accuracy " + after + " (before training " + before + ")");
+        assertEquals(after, reports.get(3).validationAccuracy(), 1e-9);
+    }
+}
