@@ -22,6 +22,16 @@ public final class ConfigReader {
                 new ArrayList<>());
     }
 
+    /** A reader of {@code config} whose problems are reported under the path {@code displayPath}. */
+    public static ConfigReader of(Config config, String displayPath) {
+        return new ConfigReader(config, displayPath + ".", new ArrayList<>());
+    }
+
+    /** A reader of {@code config}, shown as {@code displayPath}, reporting into this reader's problem list. */
+    public ConfigReader sibling(Config config, String displayPath) {
+        return new ConfigReader(config, displayPath + ".", problems);
+    }
+
     private ConfigReader(Config config, String prefix, List<String> problems) {
         this.config = config;
         this.prefix = prefix;
@@ -88,6 +98,16 @@ public final class ConfigReader {
             return min;
         }
         return value;
+    }
+
+    public List<String> strings(String path) {
+        return read(path, List.of(), config::getStringList);
+    }
+
+    /** The keys directly under {@code path}, sorted (HOCON objects have no order). */
+    public List<String> keys(String path) {
+        com.typesafe.config.ConfigObject object = read(path, null, config::getObject);
+        return object == null ? List.of() : object.keySet().stream().sorted().toList();
     }
 
     public List<Double> doubles(String path) {

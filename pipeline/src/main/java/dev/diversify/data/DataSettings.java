@@ -12,9 +12,21 @@ import java.util.List;
  * @param normalization per-channel statistics given in config, or null to compute them on the training split
  * @param augmentation  training augmentation, or null for none
  * @param batchSize     minibatch size (per worker, in Spark training)
+ * @param syntheticIfMissing when the path does not exist, generate synthetic CIFAR-10 data instead
+ *                      (for demos on machines without the dataset; the run says so loudly)
  */
 public record DataSettings(DataSourceSpec source, SplitPlan splits, ChannelStats normalization,
-                           Augmentation augmentation, int batchSize) {
+                           Augmentation augmentation, int batchSize, boolean syntheticIfMissing) {
+
+    /** Training and test images of the synthetic stand-in. */
+    public static final int SYNTHETIC_TRAIN = 5000;
+    public static final int SYNTHETIC_TEST = 1000;
+
+    /** The same settings reading another directory in another format. */
+    public DataSettings withSource(String path, DataFormat format) {
+        return new DataSettings(new DataSourceSpec(path, format, source.coarseLabels(), source.padTo(), source.rgb()),
+                splits, normalization, augmentation, batchSize, false);
+    }
 
     /** Reads and validates a data block; problems are recorded in {@code in} (see {@link ConfigReader#check()}). */
     public static DataSettings read(ConfigReader in) {
@@ -50,7 +62,8 @@ public record DataSettings(DataSourceSpec source, SplitPlan splits, ChannelStats
             augmentation = new Augmentation(padding, flip);
         }
         int batchSize = in.intAtLeast("batch-size", 1);
+        boolean synthetic = in.bool("synthetic-if-missing");
         DataSourceSpec source = path.isBlank() ? null : new DataSourceSpec(path, format, coarse, padTo, rgb);
-        return new DataSettings(source, splits, normalization, augmentation, batchSize);
+        return new DataSettings(source, splits, normalization, augmentation, batchSize, synthetic);
     }
 }

@@ -1,0 +1,36 @@
+package dev.diversify.jobs;
+
+import dev.diversify.backend.OneDnn;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Starts the Spark session of a command. Under spark-submit the master and resources come from
+ * there; in a plain JVM (deploy/diversify, tests) it runs {@code local[*]}. Settings the user gave
+ * win; ours only fill gaps: Kryo with ND4J's registrator, FAIR scheduling for concurrent experiments.
+ */
+final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    static SparkSession start(String appName) {
+        OneDnn.enableHelpers();
+        SparkConf given = new SparkConf(); // spark.* system properties, as spark-submit sets them
+        SparkSession.Builder builder = SparkSession.builder().appName(appName);
+        if (!given.contains("spark.master")) {
+            builder.master("local[*]").config("spark.driver.host", given.get("spark.driver.host", "127.0.0.1"));
+        }
+        fill(builder, given, "spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        fill(builder, given, "spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        fill(builder, given, "spark.scheduler.mode", "FAIR");
+        fill(builder, given, "spark.executor.extraJavaOptions",
+                "-D" + OneDnn.HELPERS_DISABLE_PROPERTY + "=false");
+        return builder.getOrCreate();
+    }
+
+    private static void fill(SparkSession.Builder builder, SparkConf given, String key, String value) {
+        if (!given.contains(key)) {
+            builder.config(key, value);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.diversify.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diversify.data.DataFormat;
+import dev.diversify.data.SyntheticData;
+import dev.diversify.metrics.CostCounter;
+import dev.diversify.models.ModelFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run command end to end on local[*] with tiny generated data and width-scaled models. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineRunTest {
+    @TempDir
+    static Path dir;
+    static Path conf;
+
+    @BeforeAll
+    static void writeDataAndConfig() throws IOException {
+        String data = dir.resolve("cifar10").toString();
+        SyntheticData.write(DataFormat.CIFAR10, data, 500, 100, 7, false);
+        conf = dir.resolve("tiny.conf");
+        Files.writeString(conf, tinyConfig(data));
+    }
+
+    /** Three architectures, one epoch each, a two-threshold sweep that may prune as much as it likes. */
+    static String tinyConfig(String data) {
+        return """
+                diversify {
+                  data { path = "%s", validation-size = 100, train-per-class = 30, test-per-class = 10, batch-size = 16 }
+                  run.max-concurrent = 2
+                  defaults {
+                    width = 0.25
+                    baseline { epochs = 1, learning-rate = 0.05, decay-at = [] }
+                    sweep { taus = [0.5, 1.0], max-accuracy-drop = 1.0 }
+                    retrain { epochs = 1, learning-rate = 0.01, decay-at = [] }
+                  }
+                  experiments {
+                    vgg { model = vgg16, width = 0.125 }
+                    resnet { model = resnet20 }
+                    densenet { model = densenet-bc-40-12 }
+                  }
+                }
+                """.formatted(data);
+    }
+
+    private static SparkSession spark() {
+        return SparkSessions.start("test-reader");
+    }
+
+    @Test
+    @Order(1)
+    void runsEveryStageOfThreeArchitectures() throws Exception {
+        String root = dir.resolve("runs").toString();
+        CliRun run = CliRun.of("run", "--conf", conf.toString(), "--out", root, "--run-id", "e2e");
+        assertEquals(0, run.exitCode(), run.err());
+        Path runDir = dir.resolve("runs/e2e");
+        assertTrue(Files.readString(runDir.resolve("summary.md")).contains("| resnet | resnet20 | cifar10 |"));
+
+        SparkSession spark = spark();
+        try {
+            Dataset<Row> metrics = spark.read().parquet(runDir.resolve("metrics").toString());
+            assertEquals(3 * (1 + 3 * 2), metrics.count(), "baseline + pruned and retrained for 3 methods, 3 experiments");
+            assertEquals(0, metrics.filter("accuracy < 0 OR accuracy > 1 OR isnan(accuracy)").count());
+            assertEquals(0, metrics.filter("state = 'retrained' AND NOT (params_reduction_pct > 0 AND flops_reduction_pct > 0)")
+                    .count(), "every method prunes something");
+            assertEquals(1, metrics.filter("experiment = 'vgg' AND state = 'baseline'").select("code_revision", "config")
+                    .filter("config LIKE '%vgg16%'").count());
+            Dataset<Row> sweep = spark.read().parquet(runDir.resolve("sweep").toString());
+            assertTrue(sweep.filter("chosen").count() > 0);
+            assertEquals(2, sweep.filter("experiment = 'resnet'").select("tau").distinct().count());
+
+            // layers/ agrees with the saved pruned models, layer by layer.
+            Dataset<Row> layers = spark.read().parquet(runDir.resolve("layers").toString());
+            for (String experiment : List.of("vgg", "resnet", "densenet")) {
+                ComputationGraph pruned = ModelFiles.load(runDir.resolve("models/" + experiment + "/diversify.zip").toString());
+                Map<String, Long> convChannels = new HashMap<>();
+                CostCounter.count(pruned.getConfiguration(), InputType.convolutional(32, 32, 3)).layers().stream()
+                        .filter(l -> l.type().equals("conv")).forEach(l -> convChannels.put(l.name(), l.outChannels()));
+                List<Row> rows = layers.filter("experiment = '" + experiment + "' AND method = 'diversify'").collectAsList();
+                assertEquals(convChannels.size(), rows.size());
+                for (Row row : rows) {
+                    assertEquals(convChannels.get(row.<String>getAs("layer")).intValue(), row.<Integer>getAs("channels_after"),
+                            experiment + " " + row.getAs("layer"));
+                }
+                long params = metrics.filter("experiment = '" + experiment + "' AND method = 'diversify' AND state = 'retrained'")
+                        .first().getAs("params");
+                assertEquals(pruned.numParams(), params + CostCounter.count(pruned.getConfiguration(),
+                        InputType.convolutional(32, 32, 3)).bnStatistics());
+            }
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aRerunResumesRecomputingOnlyWhatWasNotComplete() throws Exception {
+        Path runDir = dir.resolve("runs/e2e");
+        Path markers = runDir.resolve("_stages/resnet");
+        Files.delete(markers.resolve("retrain-random.json"));
+        Map<Path, FileTime> before = modified(runDir.resolve("_stages"));
+        List<Row> rowsBefore = metricsOf(runDir);
+
+        CliRun rerun = CliRun.of("run", "--conf", conf.toString(), "--out", dir.resolve("runs").toString(),
+                "--run-id", "e2e");
+        assertEquals(0, rerun.exitCode(), rerun.err());
+        assertTrue(Files.exists(markers.resolve("retrain-random.json")), "the missing stage ran again");
+        Map<Path, FileTime> after = modified(runDir.resolve("_stages"));
+        before.forEach((marker, time) -> assertEquals(time, after.get(marker), "recomputed " + marker));
+        List<Row> rowsAfter = metricsOf(runDir);
+        assertEquals(rowsBefore.size(), rowsAfter.size());
+        for (int i = 0; i < rowsBefore.size(); i++) {
+            Row a = rowsBefore.get(i);
+            Row b = rowsAfter.get(i);
+            assertEquals(a.<Long>getAs("params"), b.<Long>getAs("params"));
+            if (!(a.<String>getAs("experiment").equals("resnet") && a.<String>getAs("method").equals("random")
+                    && a.<String>getAs("state").equals("retrained"))) {
+                assertEquals(a.<Double>getAs("accuracy"), b.<Double>getAs("accuracy"), a.toString());
+            }
+        }
+    }
+
+    private static Map<Path, FileTime> modified(Path directory) throws IOException {
+        Map<Path, FileTime> times = new HashMap<>();
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                times.put(file, Files.getLastModifiedTime(file));
+            }
+        }
+        return times;
+    }
+
+    private static List<Row> metricsOf(Path runDir) {
+        SparkSession spark = spark();
+        try {
+            return spark.read().parquet(runDir.resolve("metrics").toString())
+                    .orderBy("experiment", "method", "state").collectAsList();
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void writesToHdfsAndReadsBackWithSparkSql() throws Exception {
+        Configuration hadoop = new Configuration();
+        hadoop.set("dfs.replication", "1");
+        MiniDFSCluster hdfs = new MiniDFSCluster.Builder(hadoop, dir.resolve("hdfs").toFile()).numDataNodes(1).build();
+        try {
+            hdfs.waitActive();
+            String root = hdfs.getURI() + "/runs";
+            CliRun run = CliRun.of("run", "--conf", conf.toString(), "--out", root, "--run-id", "h1", "--only", "resnet");
+            assertEquals(0, run.exitCode(), run.err());
+            SparkSession spark = spark();
+            try {
+                spark.read().parquet(root + "/h1/metrics").createOrReplaceTempView("metrics");
+                List<Row> rows = spark.sql("SELECT method, state, accuracy, flops FROM metrics "
+                        + "WHERE experiment = 'resnet' ORDER BY method, state").collectAsList();
+                assertEquals(7, rows.size());
+                assertEquals("baseline", rows.get(0).getString(0));
+            } finally {
+                spark.stop();
+            }
+            CliRun results = CliRun.of("results", root + "/h1");
+            assertEquals(0, results.exitCode(), results.err());
+            assertTrue(results.out().contains("| resnet | resnet20 |"), results.out());
+        } finally {
+            hdfs.shutdown();
+        }
+    }
+}

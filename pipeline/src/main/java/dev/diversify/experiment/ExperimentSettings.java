@@ -1,0 +1,69 @@
+package dev.diversify.experiment;
+
+import dev.diversify.config.ConfigReader;
+import dev.diversify.data.DataSettings;
+import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.models.Architecture;
+import dev.diversify.prune.Criteria;
+import dev.diversify.train.TrainingSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One experiment of a run: a model on a dataset, trained (or loaded), swept, pruned, retrained
+ * and compared. Read from {@code diversify.experiments.<id>} over {@code diversify.defaults}.
+ *
+ * @param id             the experiment's name, used in every output
+ * @param architecture   the model
+ * @param width          its width multiplier
+ * @param seed           seed of initialisation and of the random criterion
+ * @param data           the dataset and how it is split and fed
+ * @param baselineModel  a trained model to load instead of training one (any Hadoop path), or null
+ * @param baseline       how the baseline is trained
+ * @param sweep          the threshold grid and the accuracy budget
+ * @param schedule       one-shot or layer-wise
+ * @param residual       how residual channels are treated
+ * @param retrain        how pruned networks are retrained
+ * @param layerwiseEpochs layer-wise schedule: epochs of retraining after each group
+ * @param compare        comparison criteria pruned to the same per-group budgets and retrained identically
+ */
+public record ExperimentSettings(String id, Architecture architecture, double width, long seed, DataSettings data,
+                                 String baselineModel, TrainingSettings baseline, SweepSettings sweep,
+                                 Schedule schedule, ResidualPolicy residual, TrainingSettings retrain,
+                                 int layerwiseEpochs, List<Criteria> compare) {
+
+    /** The same experiment reading other data. */
+    public ExperimentSettings withData(DataSettings newData) {
+        return new ExperimentSettings(id, architecture, width, seed, newData, baselineModel, baseline, sweep, schedule,
+                residual, retrain, layerwiseEpochs, compare);
+    }
+
+    static ExperimentSettings read(String id, ConfigReader in) {
+        String model = in.string("model");
+        Architecture architecture = in.validated("model", () -> Architecture.fromId(model));
+        double width = in.doubleIn("width", 1e-3, 16);
+        long seed = in.longValue("seed");
+        DataSettings data = DataSettings.read(in.at("data"));
+        String baselineModel = in.string("baseline.model");
+        TrainingSettings baseline = TrainingSettings.read(in.at("baseline"));
+        SweepSettings sweep = SweepSettings.read(in.at("sweep"));
+        Schedule schedule = in.enumValue("schedule", Schedule.class);
+        ResidualPolicy residual = in.enumValue("residual", ResidualPolicy.class);
+        TrainingSettings retrain = TrainingSettings.read(in.at("retrain"));
+        int layerwiseEpochs = in.intAtLeast("layer-wise-epochs", 0);
+        if (data.splits().validationSize() == 0) {
+            in.problem("data.validation-size", "must be at least 1: the threshold sweep measures on the validation split");
+        }
+        List<Criteria> compare = new ArrayList<>();
+        for (String criterion : in.strings("compare")) {
+            Criteria c = in.validated("compare", () -> Criteria.fromId(criterion));
+            if (c == Criteria.DIVERSIFY) {
+                in.problem("compare", "lists the comparison criteria (l1, random); diversify always runs");
+            } else if (c != null) {
+                compare.add(c);
+            }
+        }
+        return new ExperimentSettings(id, architecture, width, seed, data, baselineModel.isBlank() ? null : baselineModel,
+                baseline, sweep, schedule, residual, retrain, layerwiseEpochs, compare);
+    }
+}

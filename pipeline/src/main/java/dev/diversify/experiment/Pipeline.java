@@ -1,0 +1,117 @@
+package dev.diversify.experiment;
+
+import dev.diversify.data.DataFormat;
+import dev.diversify.data.DataSettings;
+import dev.diversify.data.SyntheticData;
+import dev.diversify.io.HadoopFiles;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs a run's experiments as concurrent Spark jobs (at most {@code max-concurrent} in flight,
+ * each in its own FAIR scheduler pool, so the cluster stays busy while one experiment is in a
+ * driver-side step), writes each experiment's tables when it finishes, and then {@code summary.md}.
+ */
+public final class Pipeline {
+    private final SparkSession spark;
+    private final RunSettings run;
+    private final RunLayout layout;
+    private final Progress progress;
+
+    public Pipeline(SparkSession spark, RunSettings run, Progress progress) {
+        this.spark = spark;
+        this.run = run;
+        this.layout = new RunLayout(run.runDirectory());
+        this.progress = progress;
+    }
+
+    /**
+     * Checks every experiment's data before any Spark work: opens (and so validates) each dataset,
+     * generating the synthetic stand-in where allowed. Problems of all experiments are listed together.
+     */
+    public static RunSettings preflight(RunSettings run, Progress progress) {
+        RunLayout layout = new RunLayout(run.runDirectory());
+        List<String> problems = new ArrayList<>();
+        List<ExperimentSettings> checked = new ArrayList<>();
+        for (ExperimentSettings experiment : run.experiments()) {
+            ExperimentSettings resolved = experiment;
+            DataSettings data = experiment.data();
+            try {
+                if (data.syntheticIfMissing() && !HadoopFiles.exists(data.source().path())) {
+                    String synthetic = layout.syntheticData("cifar10");
+                    if (!HadoopFiles.exists(synthetic)) {
+                        SyntheticData.write(DataFormat.CIFAR10, synthetic, DataSettings.SYNTHETIC_TRAIN,
+                                DataSettings.SYNTHETIC_TEST, 1, false);
+                    }
+                    progress.say(experiment.id(), "NOTE: " + data.source().path() + " does not exist; using SYNTHETIC "
+                            + "CIFAR-10-format data from " + synthetic + " (results are not about real images)");
+                    resolved = experiment.withData(data.withSource(synthetic, DataFormat.CIFAR10));
+                }
+                resolved.data().source().open();
+            } catch (IllegalArgumentException e) {
+                problems.add("diversify.experiments." + experiment.id() + ".data: " + e.getMessage());
+            }
+            checked.add(resolved);
+        }
+        if (!problems.isEmpty()) {
+            throw new dev.diversify.config.InvalidConfigException(problems);
+        }
+        return new RunSettings(run.root(), run.runId(), run.maxConcurrent(), run.partitions(), checked,
+                run.renderedConfig());
+    }
+
+    /** Runs every experiment; throws after the others finish if any failed. */
+    public void run() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles.writeText(layout.config(), run.renderedConfig());
+        Stages stages = new Stages(layout, progress);
+        Results results = new Results(spark, layout, run);
+        progress.say("run", "run " + run.runId() + " -> " + layout.directory() + " (" + run.experiments().size()
+                + " experiments, " + run.maxConcurrent() + " at a time)");
+        ExecutorService pool = Executors.newFixedThreadPool(run.maxConcurrent());
+        Map<String, Future<?>> running = new LinkedHashMap<>();
+        for (ExperimentSettings experiment : run.experiments()) {
+            running.put(experiment.id(), pool.submit(() -> {
+                sc.setLocalProperty("spark.scheduler.pool", experiment.id());
+                sc.setJobGroup(experiment.id(), "diversify experiment " + experiment.id(), false);
+                ExperimentRun one = new ExperimentRun(experiment, layout, stages, progress, sc, run.partitions());
+                Map<String, Map<String, Object>> stageResults = one.run();
+                List<String> methods = new ArrayList<>(List.of(ExperimentRun.DIVERSIFY));
+                experiment.compare().forEach(c -> methods.add(c.id()));
+                results.write(experiment, one.datasetName(), methods, stageResults);
+                return null;
+            }));
+        }
+        pool.shutdown();
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, Future<?>> e : running.entrySet()) {
+            try {
+                e.getValue().get();
+            } catch (ExecutionException failure) {
+                Throwable cause = failure.getCause();
+                progress.say(e.getKey(), "FAILED: " + cause);
+                failures.add(e.getKey() + ": " + cause);
+                cause.printStackTrace();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + e.getKey(), interrupted);
+            }
+        }
+        if (failures.size() < run.experiments().size()) {
+            results.writeSummary();
+            progress.say("run", "summary: " + layout.summary());
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " experiment(s) failed; rerun with --run-id "
+                    + run.runId() + " to resume:\n  " + String.join("\n  ", failures));
+        }
+    }
+}

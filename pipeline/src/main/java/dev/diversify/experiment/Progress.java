@@ -1,0 +1,37 @@
+package dev.diversify.experiment;
+
+import dev.diversify.train.EpochReport;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Progress lines a person can follow: experiment, stage, epoch, accuracy so far, elapsed and remaining time. */
+public final class Progress {
+    private final PrintStream out;
+    private final long start = System.nanoTime();
+
+    public Progress(PrintStream out) {
+        this.out = out;
+    }
+
+    public synchronized void say(String experiment, String message) {
+        out.printf(Locale.ROOT, "[%s] %-22s %s%n", elapsed(), experiment, message);
+        out.flush();
+    }
+
+    public void epoch(String experiment, EpochReport r, double secondsSoFar) {
+        double remaining = secondsSoFar / r.epoch() * (r.epochs() - r.epoch());
+        say(experiment, String.format(Locale.ROOT, "%s epoch %d/%d  lr %.4g  loss %.4f%s  (%.1f s; ~%s left)",
+                r.stage(), r.epoch(), r.epochs(), r.learningRate(), r.loss(),
+                Double.isNaN(r.validationAccuracy()) ? "" : String.format(Locale.ROOT, "  val acc %.4f", r.validationAccuracy()),
+                r.seconds(), format(Duration.ofMillis((long) (remaining * 1000)))));
+    }
+
+    private String elapsed() {
+        return format(Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    static String format(Duration d) {
+        return String.format(Locale.ROOT, "%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.diversify.experiment;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.diversify.config.ConfigReader;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A run: which experiments, where the outputs go, how many experiments are in flight at once.
+ * Read from {@code diversify.run} and {@code diversify.experiments}; every problem of the whole
+ * config is reported at once, before any Spark work starts.
+ *
+ * @param root            the run root (any Hadoop URI); outputs go under {@code root/runId}
+ * @param runId           the run's id; a rerun with the same id resumes it
+ * @param maxConcurrent   experiments run as concurrent Spark jobs, at most this many at once
+ * @param partitions      data partitions per RDD (0: Spark's default parallelism)
+ * @param experiments     the experiments, by id
+ * @param renderedConfig  the whole resolved config, recorded with every result
+ */
+public record RunSettings(String root, String runId, int maxConcurrent, int partitions,
+                          List<ExperimentSettings> experiments, String renderedConfig) {
+
+    public String runDirectory() {
+        return root.replaceAll("/+$", "") + "/" + runId;
+    }
+
+    /**
+     * Reads the run from a resolved config; {@code rootOverride}, {@code runIdOverride} (null: from
+     * config) and {@code only} (empty: all) come from the command line.
+     */
+    public static RunSettings load(Config config, String rootOverride, String runIdOverride, List<String> only) {
+        ConfigReader run = new ConfigReader(config, "diversify.run");
+        String root = rootOverride != null ? rootOverride : run.string("root");
+        if (root.isBlank()) {
+            run.problem("root", "must be set to the run root (a local directory or hdfs:// URI)");
+        }
+        String runId = runIdOverride != null ? runIdOverride : run.string("id");
+        if (runId.isBlank()) {
+            runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        } else if (!runId.matches("[A-Za-z0-9._-]+")) {
+            run.problem("id", "'" + runId + "' may only hold letters, digits, '.', '_' and '-'");
+        }
+        int maxConcurrent = run.intAtLeast("max-concurrent", 1);
+        int partitions = run.intAtLeast("partitions", 0);
+
+        ConfigReader all = new ConfigReader(config, "diversify");
+        List<String> ids = all.keys("experiments");
+        if (ids.isEmpty()) {
+            all.problem("experiments", "no experiment is defined");
+        }
+        for (String id : only) {
+            if (!ids.contains(id)) {
+                all.problem("experiments", "--only names '" + id + "', which is not defined; defined: " + ids);
+            }
+        }
+        Config defaults = config.getConfig("diversify.defaults");
+        List<ExperimentSettings> experiments = new ArrayList<>();
+        for (String id : ids) {
+            if (only.isEmpty() || only.contains(id)) {
+                Config merged = config.getConfig("diversify.experiments." + id).withFallback(defaults);
+                experiments.add(ExperimentSettings.read(id, all.sibling(merged, "diversify.experiments." + id)));
+            }
+        }
+        List<String> problems = new ArrayList<>(run.problems());
+        problems.addAll(all.problems());
+        if (!problems.isEmpty()) {
+            throw new dev.diversify.config.InvalidConfigException(problems);
+        }
+        String rendered = config.getConfig("diversify").root()
+                .render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+        return new RunSettings(root, runId, maxConcurrent, partitions, experiments, rendered);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.diversify.experiment;
+
+import dev.diversify.data.Batches;
+import dev.diversify.data.DatasetSource;
+import dev.diversify.data.LabeledImages;
+import dev.diversify.data.Split;
+import dev.diversify.graph.ChannelGraph;
+import dev.diversify.graph.PruningGroup;
+import dev.diversify.graph.PruningPlan;
+import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.prune.DiversifyingRule;
+import dev.diversify.prune.PlanBuilder;
+import dev.diversify.prune.Similarity;
+import dev.diversify.surgery.Surgery;
+import dev.diversify.train.Accuracy;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The distributed steps of threshold selection. The similarity stage runs one Spark task per
+ * group (its cosine matrix once, then the rule at every threshold of the grid); the sweep runs one
+ * task per (group, threshold) cell that removes filters: it prunes only that group of the baseline
+ * and measures validation accuracy. Task inputs and results are plain classes: Spark's Kryo cannot
+ * serialise records.
+ */
+final class SweepTasks {
+    private SweepTasks() {
+    }
+
+    /** One group's kept filters at each threshold of the grid. */
+    static final class GroupSelections implements Serializable {
+        String group;
+        int channels;
+        double[] taus;
+        int[][] kept;
+    }
+
+    /** One sweep cell: a group pruned alone to {@code kept}, and the validation accuracy measured. */
+    static final class Cell implements Serializable {
+        String group;
+        int[] kept;
+        double accuracy = Double.NaN;
+    }
+
+    /**
+     * Validation batches of this JVM, read once per (source, selection) however many tasks need them;
+     * the two most recent are kept, so concurrent experiments do not pile them up.
+     */
+    private static final Map<String, List<DataSet>> VALIDATION = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(4, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<DataSet>> eldest) {
+                    return size() > 2;
+                }
+            });
+
+    static byte[] serialise(ComputationGraph network) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(network, bytes, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static ComputationGraph restore(byte[] bytes) {
+        dev.diversify.backend.OneDnn.enableHelpers();
+        try {
+            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<GroupSelections> selections(JavaSparkContext sc, Broadcast<byte[]> model, InputType input,
+                                            ResidualPolicy policy, List<PruningGroup> groups, List<Double> taus) {
+        double[] grid = taus.stream().mapToDouble(Double::doubleValue).toArray();
+        List<String> names = groups.stream().map(PruningGroup::name).toList();
+        return sc.parallelize(names, names.size()).map(name -> {
+            ComputationGraph network = restore(model.value());
+            PruningGroup group = ChannelGraph.of(network.getConfiguration(), input).groups(policy).stream()
+                    .filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+            var filters = PlanBuilder.filters(network, group);
+            Similarity similarity = Similarity.of(filters);
+            double[] l1 = filters.l1Norms();
+            GroupSelections result = new GroupSelections();
+            result.group = name;
+            result.channels = group.channels();
+            result.taus = grid;
+            result.kept = new int[grid.length][];
+            for (int t = 0; t < grid.length; t++) {
+                result.kept[t] = DiversifyingRule.select(similarity, l1, grid[t],
+                        DiversifyingRule.defaultMinKeep(group.channels())).kept();
+            }
+            return result;
+        }).collect();
+    }
+
+    static List<Cell> sweep(JavaSparkContext sc, Broadcast<byte[]> model, InputType input, ResidualPolicy policy,
+                            List<Cell> cells, DatasetSource source, int[] validation, Batches batches) {
+        String key = source.location() + "#" + Arrays.hashCode(validation) + "#" + batches.hashCode();
+        return sc.parallelize(cells, Math.max(1, cells.size())).map(cell -> {
+            ComputationGraph network = restore(model.value());
+            ChannelGraph channels = ChannelGraph.of(network.getConfiguration(), input);
+            PruningPlan plan = PruningPlan.of(channels, policy, Map.of(cell.group, cell.kept));
+            ComputationGraph pruned = Surgery.apply(network, input, plan);
+            List<DataSet> data = VALIDATION.computeIfAbsent(key, k -> {
+                LabeledImages all = source.read(Split.TRAIN, validation[0], validation[validation.length - 1] + 1);
+                int[] relative = Arrays.stream(validation).map(i -> i - validation[0]).toArray();
+                return batches.of(all.select(relative), 0);
+            });
+            Cell result = new Cell();
+            result.group = cell.group;
+            result.kept = cell.kept;
+            result.accuracy = Accuracy.of(pruned, data);
+            return result;
+        }).collect();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.diversify.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.diversify.config.InvalidConfigException;
+import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.models.Architecture;
+import dev.diversify.prune.Criteria;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunSettingsTest {
+    private static Config config(String text) {
+        return ConfigFactory.parseString(text).withFallback(ConfigFactory.defaultReference()).resolve();
+    }
+
+    @Test
+    void experimentsOverrideTheDefaults() {
+        RunSettings run = RunSettings.load(config("""
+                diversify {
+                  data.path = /data/c10
+                  defaults { width = 0.5, sweep.taus = [0.3, 0.1] }
+                  experiments {
+                    b { model = vgg16, baseline.epochs = 7, residual = internal, compare = [l1] }
+                    a { model = resnet56, data { path = /data/c100, format = cifar100 }, schedule = layer-wise }
+                  }
+                }"""), null, "r1", List.of());
+        assertEquals("runs/r1", run.runDirectory());
+        assertEquals(List.of("a", "b"), run.experiments().stream().map(ExperimentSettings::id).toList());
+        ExperimentSettings a = run.experiments().get(0);
+        ExperimentSettings b = run.experiments().get(1);
+        assertEquals(Architecture.RESNET56, a.architecture());
+        assertEquals("/data/c100", a.data().source().path());
+        assertEquals(Schedule.LAYER_WISE, a.schedule());
+        assertEquals(List.of(0.1, 0.3), a.sweep().taus(), "sorted");
+        assertEquals(0.5, b.width());
+        assertEquals(7, b.baseline().epochs());
+        assertEquals(160, a.baseline().epochs());
+        assertEquals(40, b.retrain().epochs());
+        assertEquals(0.01, b.retrain().learningRate());
+        assertEquals(ResidualPolicy.INTERNAL, b.residual());
+        assertEquals(List.of(Criteria.L1), b.compare());
+        assertEquals(List.of(Criteria.L1, Criteria.RANDOM), a.compare());
+        assertTrue(run.renderedConfig().contains("resnet56"));
+        assertEquals(List.of("b"), RunSettings.load(config("diversify { data.path = x, experiments { a { model = vgg16 }, "
+                + "b { model = vgg16 } } }"), "hdfs://nn/r", "x", List.of("b")).experiments().stream()
+                .map(ExperimentSettings::id).toList());
+    }
+
+    @Test
+    void everyProblemIsListedWithItsPathAndValue() {
+        InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(config("""
+                diversify {
+                  run.max-concurrent = 0
+                  experiments {
+                    bad {
+                      model = vgg19
+                      sweep.taus = [0.2, 2.5]
+                      baseline.epochs = -3
+                      schedule = sometimes
+                      compare = [l1, magic]
+                    }
+                  }
+                }"""), null, "r 1", List.of("missing")));
+        String message = error.getMessage();
+        for (String expected : List.of(
+                "diversify.run.max-concurrent: must be at least 1, got 0",
+                "diversify.run.id: 'r 1' may only hold",
+                "--only names 'missing'",
+                "diversify.experiments.bad.model: unknown model 'vgg19'",
+                "diversify.experiments.bad.sweep.taus: thresholds must be in [0, 2], got 2.5",
+                "diversify.experiments.bad.baseline.epochs: must be at least 0, got -3",
+                "diversify.experiments.bad.schedule: 'sometimes' is not one of one-shot, layer-wise",
+                "diversify.experiments.bad.compare: unknown criterion 'magic'",
+                "diversify.experiments.bad.data.path: must be set")) {
+            assertTrue(message.contains(expected), "missing «" + expected + "» in:\n" + message);
+        }
+    }
+
+    @Test
+    void preflightOpensEveryDatasetAndListsWhatIsMissing(@org.junit.jupiter.api.io.TempDir Path dir) {
+        RunSettings run = RunSettings.load(config("""
+                diversify { experiments { x { model = resnet20, data.path = "%s/none" }, y { model = vgg16, data.path = "%s/gone" } } }
+                """.formatted(dir, dir)), dir.toString(), "p", List.of());
+        InvalidConfigException error = assertThrows(InvalidConfigException.class,
+                () -> Pipeline.preflight(run, new Progress(System.out)));
+        assertEquals(2, error.problems().size(), error.getMessage());
+        assertTrue(error.getMessage().contains("diversify.experiments.x.data: data directory not found: " + dir + "/none"));
+    }
+}
