@@ -44,7 +44,10 @@ class PipelineRunTest {
         Files.writeString(conf, tinyConfig(data));
     }
 
-    /** Three architectures, one epoch each, a two-threshold sweep that may prune as much as it likes. */
+    /**
+     * Three architectures, one epoch each, a two-threshold sweep that may prune as much as it likes;
+     * and the layer-wise schedule, internal residual policy, no comparisons.
+     */
     static String tinyConfig(String data) {
         return """
                 diversify {
@@ -60,6 +63,7 @@ class PipelineRunTest {
                     vgg { model = vgg16, width = 0.125 }
                     resnet { model = resnet20 }
                     densenet { model = densenet-bc-40-12 }
+                    resnet-lw { model = resnet20, schedule = layer-wise, residual = internal, layer-wise-epochs = 1, compare = [] }
                   }
                 }
                 """.formatted(data);
@@ -81,7 +85,8 @@ class PipelineRunTest {
         SparkSession spark = spark();
         try {
             Dataset<Row> metrics = spark.read().parquet(runDir.resolve("metrics").toString());
-            assertEquals(3 * (1 + 3 * 2), metrics.count(), "baseline + pruned and retrained for 3 methods, 3 experiments");
+            assertEquals(3 * (1 + 3 * 2) + (1 + 2), metrics.count(),
+                    "baseline + pruned and retrained for 3 methods, 3 experiments; the layer-wise one without comparisons");
             assertEquals(0, metrics.filter("accuracy < 0 OR accuracy > 1 OR isnan(accuracy)").count());
             assertEquals(0, metrics.filter("state = 'retrained' AND NOT (params_reduction_pct > 0 AND flops_reduction_pct > 0)")
                     .count(), "every method prunes something");
@@ -93,7 +98,7 @@ class PipelineRunTest {
 
             // layers/ agrees with the saved pruned models, layer by layer.
             Dataset<Row> layers = spark.read().parquet(runDir.resolve("layers").toString());
-            for (String experiment : List.of("vgg", "resnet", "densenet")) {
+            for (String experiment : List.of("vgg", "resnet", "densenet", "resnet-lw")) {
                 ComputationGraph pruned = ModelFiles.load(runDir.resolve("models/" + experiment + "/diversify.zip").toString());
                 Map<String, Long> convChannels = new HashMap<>();
                 CostCounter.count(pruned.getConfiguration(), InputType.convolutional(32, 32, 3)).layers().stream()

@@ -79,6 +79,12 @@ class StandaloneClusterIT {
         assertTrue(finished, "the run did not finish in 10 minutes:\n" + tail(log));
         assertEquals(0, driver.exitValue(), tail(log));
         assertTrue(log.contains("resnet") && log.contains("done"), tail(log));
+        for (int w = 1; w <= 2; w++) {
+            try (var apps = Files.list(dir.resolve("work" + w))) {
+                assertTrue(apps.anyMatch(p -> p.getFileName().toString().startsWith("app-")),
+                        "worker " + w + " ran an executor of the application");
+            }
+        }
 
         SparkSession spark = SparkSessions.start("cluster-check");
         try {

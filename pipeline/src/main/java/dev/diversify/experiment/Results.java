@@ -67,6 +67,15 @@ public final class Results {
             .add("accuracy_drop", DataTypes.DoubleType, false)
             .add("chosen", DataTypes.BooleanType, false);
 
+    static final StructType TRAINING = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("stage", DataTypes.StringType, false)
+            .add("epoch", DataTypes.IntegerType, false)
+            .add("learning_rate", DataTypes.DoubleType, false)
+            .add("loss", DataTypes.DoubleType, false)
+            .add("validation_accuracy", DataTypes.DoubleType, false)
+            .add("seconds", DataTypes.DoubleType, false);
+
     private final SparkSession spark;
     private final RunLayout layout;
     private final RunSettings run;
@@ -81,6 +90,7 @@ public final class Results {
     void write(ExperimentSettings experiment, String dataset, List<String> methods,
                Map<String, Map<String, Object>> stages) {
         writeTable(layout.sweep(), experiment.id(), SWEEP, sweepRows(stages.get("sweep")));
+        writeTable(layout.training(), experiment.id(), TRAINING, trainingRows(stages));
         writeTable(layout.layers(), experiment.id(), LAYERS, layerRows(experiment, methods, stages));
         writeTable(layout.metrics(), experiment.id(), METRICS, metricRows(experiment, dataset, methods, stages));
     }
@@ -137,6 +147,23 @@ public final class Results {
                         indices == null ? null : java.util.Arrays.stream(indices).boxed().toArray(Integer[]::new)));
             }
         }
+        return rows;
+    }
+
+    /** The per-epoch history of every training stage (baseline, retrain-*), when it trained. */
+    private List<Row> trainingRows(Map<String, Map<String, Object>> stages) {
+        List<Row> rows = new ArrayList<>();
+        stages.forEach((stage, results) -> {
+            Object history = results.get("history");
+            if (history instanceof List<?> epochs) {
+                for (Object epoch : epochs) {
+                    List<?> e = (List<?>) epoch;
+                    rows.add(RowFactory.create(run.runId(), stage, ((Number) e.get(0)).intValue(),
+                            ((Number) e.get(1)).doubleValue(), ((Number) e.get(2)).doubleValue(),
+                            e.get(3) == null ? Double.NaN : ((Number) e.get(3)).doubleValue(), ((Number) e.get(4)).doubleValue()));
+                }
+            }
+        });
         return rows;
     }
 

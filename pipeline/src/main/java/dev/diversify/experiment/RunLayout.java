@@ -15,6 +15,10 @@ public record RunLayout(String directory) {
         return directory + "/sweep";
     }
 
+    public String training() {
+        return directory + "/training";
+    }
+
     /** An experiment's partition of a Parquet table. */
     public String partition(String table, String experiment) {
         return table + "/experiment=" + experiment;

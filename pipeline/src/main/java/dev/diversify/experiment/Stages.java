@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  * a rerun with the same run id returns the recorded results instead of recomputing.
  */
 public final class Stages {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** NaN (an accuracy without data) is written as a bare NaN token, so reading must accept it. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private final RunLayout layout;
     private final Progress progress;

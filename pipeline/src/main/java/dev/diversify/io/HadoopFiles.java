@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -26,7 +27,11 @@ public final class HadoopFiles {
 
     public static FileSystem fileSystem(Path path) {
         try {
-            return path.getFileSystem(new Configuration());
+            FileSystem fs = path.getFileSystem(new Configuration());
+            if (fs instanceof LocalFileSystem local) {
+                local.setWriteChecksum(false); // no .crc file beside every output on local disks
+            }
+            return fs;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the file system of " + path + ": " + e.getMessage(), e);
         }

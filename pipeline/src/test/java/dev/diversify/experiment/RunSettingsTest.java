@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class RunSettingsTest {
     private static Config config(String text) {
-        return ConfigFactory.parseString(text).withFallback(ConfigFactory.defaultReference()).resolve();
+        return ConfigFactory.load(ConfigFactory.parseString(text)); // as the run command loads files
     }
 
     @Test
@@ -66,12 +66,11 @@ class RunSettingsTest {
                       compare = [l1, magic]
                     }
                   }
-                }"""), null, "r 1", List.of("missing")));
+                }"""), null, "r 1", List.of()));
         String message = error.getMessage();
         for (String expected : List.of(
                 "diversify.run.max-concurrent: must be at least 1, got 0",
                 "diversify.run.id: 'r 1' may only hold",
-                "--only names 'missing'",
                 "diversify.experiments.bad.model: unknown model 'vgg19'",
                 "diversify.experiments.bad.sweep.taus: thresholds must be in [0, 2], got 2.5",
                 "diversify.experiments.bad.baseline.epochs: must be at least 0, got -3",
@@ -80,6 +79,14 @@ class RunSettingsTest {
                 "diversify.experiments.bad.data.path: must be set")) {
             assertTrue(message.contains(expected), "missing «" + expected + "» in:\n" + message);
         }
+    }
+
+    @Test
+    void onlyMustNameDefinedExperiments() {
+        InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(
+                config("diversify { data.path = x, experiments.a.model = vgg16 }"), null, "r", List.of("a", "zz")));
+        assertEquals(List.of("diversify.experiments: --only names 'zz', which is not defined; defined: [a]"),
+                error.problems());
     }
 
     @Test
