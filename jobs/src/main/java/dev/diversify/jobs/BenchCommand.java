@@ -3,11 +3,43 @@ package dev.diversify.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.diversify.bench.SimilarityBenchmark;
+import dev.diversify.bench.Throughput;
+import dev.diversify.data.Batches;
+import dev.diversify.data.ChannelStats;
+import dev.diversify.data.DataFormat;
+import dev.diversify.data.DataSourceSpec;
+import dev.diversify.data.DatasetSource;
+import dev.diversify.data.SparkDatasets;
+import dev.diversify.data.Split;
+import dev.diversify.data.SyntheticData;
+import dev.diversify.graph.ChannelGraph;
+import dev.diversify.graph.PruningGroup;
+import dev.diversify.graph.PruningPlan;
+import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.metrics.CostCounter;
 import dev.diversify.models.Architecture;
+import dev.diversify.models.ModelSpec;
+import dev.diversify.models.Models;
+import dev.diversify.prune.Criteria;
+import dev.diversify.prune.PlanBuilder;
+import dev.diversify.surgery.Surgery;
+import dev.diversify.train.EpochReport;
+import dev.diversify.train.SparkTrainer;
+import dev.diversify.train.TrainingSettings;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,59 +47,169 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify bench}: speed measurements, never part of the test run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures, after warm-up, the median and spread of several repetitions.",
-            "similarity: the diversifying rule (cosine matrix + selection) on each distinct layer shape of",
-            "each model at width 1, next to the bare float64 matrix product that bounds it."})
+        description = {"Measures after warm-up: the median and spread of several repetitions.",
+            "similarity  the diversifying rule on each distinct layer shape at width 1, next to the bare float64 product",
+            "train       training images/s of each model at width 1, batch --batch, input 3x32x32",
+            "infer       inference images/s, likewise",
+            "pruned      inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original",
+            "spark       parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20)"})
 final class BenchCommand implements Callable<Integer> {
-    enum What { similarity }
+    enum What { similarity, train, infer, pruned, spark, all }
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--what", defaultValue = "similarity", description = "similarity (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--what", defaultValue = "all", description = "What to measure (default: ${DEFAULT-VALUE}).")
     private What what;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "all", description = "A model or all (default: ${DEFAULT-VALUE}).")
     private String model;
 
-    @Option(names = "--tau", defaultValue = "0.3", description = "Threshold used in the rule (default: ${DEFAULT-VALUE}).")
-    private double tau;
+    @Option(names = "--batch", defaultValue = "64", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    private int batch;
 
-    @Option(names = "--repetitions", defaultValue = "7", description = "Measured runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keep", defaultValue = "0.55", description = "pruned: fraction of channels kept per layer (default: ${DEFAULT-VALUE}).")
+    private double keep;
+
+    @Option(names = "--repetitions", defaultValue = "5", description = "Measured runs (default: ${DEFAULT-VALUE}).")
     private int repetitions;
 
     @Option(names = "--json", description = "Print the results as JSON.")
     private boolean json;
 
+    private final List<Map<String, Object>> results = new ArrayList<>();
+    private PrintWriter out;
+
     @Override
     public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
         List<Architecture> architectures = "all".equalsIgnoreCase(model)
                 ? List.of(Architecture.values()) : List.of(Architecture.fromId(model));
-        PrintWriter out = spec.commandLine().getOut();
-        if (!json) {
-            out.printf("hardware: %d cores visible to the JVM, %s; ND4J threads: OMP_NUM_THREADS=%s%n",
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
-                    System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
-            out.printf("%-18s %-30s %6s %7s %12s %12s %12s %7s%n", "model", "group", "N", "D",
-                    "rule ms", "(min-max)", "matmul ms", "ratio");
+        say(String.format(Locale.ROOT, "hardware: %d cores visible to the JVM, %s, max heap %d MB; OMP_NUM_THREADS=%s",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+                Runtime.getRuntime().maxMemory() >> 20, System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)")));
+        if (what == What.similarity || what == What.all) {
+            similarity(architectures);
         }
-        List<SimilarityBenchmark.Row> all = new ArrayList<>();
-        for (Architecture architecture : architectures) {
-            for (SimilarityBenchmark.Row row : SimilarityBenchmark.run(architecture, tau, 2, repetitions)) {
-                all.add(row);
-                if (!json) {
-                    out.printf("%-18s %-30s %6d %7d %12.2f %5.1f-%-6.1f %12.2f %7.1f%n", row.model(), row.group(),
-                            row.filters(), row.weightsPerFilter(), row.rule().medianMs(), row.rule().minMs(),
-                            row.rule().maxMs(), row.product().medianMs(),
-                            row.rule().medianMs() / Math.max(1e-9, row.product().medianMs()));
-                    out.flush();
-                }
-            }
+        if (what == What.train || what == What.infer || what == What.all) {
+            throughput(architectures);
+        }
+        if (what == What.pruned || what == What.all) {
+            pruned();
+        }
+        if (what == What.spark || what == What.all) {
+            spark();
         }
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(all));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
         }
         out.flush();
         return 0;
+    }
+
+    private void say(String line) {
+        if (!json) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private void record(String kind, Map<String, Object> row) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("benchmark", kind);
+        r.putAll(row);
+        results.add(r);
+    }
+
+    private void similarity(List<Architecture> architectures) {
+        say(String.format("%n%-18s %-30s %6s %7s %12s %13s %12s %7s", "model", "group", "N", "D",
+                "rule ms", "(min-max)", "matmul ms", "ratio"));
+        for (Architecture architecture : architectures) {
+            for (SimilarityBenchmark.Row row : SimilarityBenchmark.run(architecture, 0.3, 2, Math.max(repetitions, 5))) {
+                say(String.format(Locale.ROOT, "%-18s %-30s %6d %7d %12.2f %6.1f-%-6.1f %12.2f %7.1f", row.model(),
+                        row.group(), row.filters(), row.weightsPerFilter(), row.rule().medianMs(), row.rule().minMs(),
+                        row.rule().maxMs(), row.product().medianMs(), row.rule().medianMs() / row.product().medianMs()));
+                record("similarity", Map.of("model", row.model(), "group", row.group(), "filters", row.filters(),
+                        "weightsPerFilter", row.weightsPerFilter(), "ruleMs", row.rule().medianMs(),
+                        "productMs", row.product().medianMs()));
+            }
+        }
+    }
+
+    private void throughput(List<Architecture> architectures) {
+        say(String.format("%n%-18s %-6s %10s %21s %14s", "model", "mode", "images/s", "(slowest-fastest)", "GFLOP/s"));
+        DataSet data = Throughput.batch(batch, 3, 32, 10);
+        for (Architecture architecture : architectures) {
+            ModelSpec spec = ModelSpec.cifar(architecture, 10);
+            ComputationGraph network = Models.build(spec);
+            long flops = CostCounter.count(network.getConfiguration(), Models.inputType(spec)).flops();
+            if (what != What.infer) {
+                report(architecture.id(), "train", Throughput.training(network, data, 2, repetitions), 3 * flops);
+            }
+            if (what != What.train) {
+                report(architecture.id(), "infer", Throughput.inference(network, data, 2, repetitions), flops);
+            }
+        }
+    }
+
+    /** {@code flopsPerImage}: forward FLOPs, or about three times that for a training step. */
+    private void report(String name, String mode, Throughput.Result r, long flopsPerImage) {
+        say(String.format(Locale.ROOT, "%-18s %-6s %10.1f %10.1f-%-10.1f %14.1f", name, mode, r.imagesPerSecond(),
+                r.slowest(), r.fastest(), r.imagesPerSecond() * flopsPerImage / 1e9));
+        record(mode, Map.of("model", name, "batch", r.batch(), "imagesPerSecond", r.imagesPerSecond(),
+                "slowest", r.slowest(), "fastest", r.fastest()));
+    }
+
+    private void pruned() {
+        ModelSpec spec = ModelSpec.cifar(Architecture.VGG16, 10);
+        ComputationGraph original = Models.build(spec);
+        ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), Models.inputType(spec));
+        Map<String, Integer> budget = new LinkedHashMap<>();
+        for (PruningGroup group : channels.groups(ResidualPolicy.COUPLED)) {
+            budget.put(group.name(), Math.max(1, (int) Math.round(keep * group.channels())));
+        }
+        PruningPlan plan = PlanBuilder.plan(channels, ResidualPolicy.COUPLED,
+                PlanBuilder.sameBudget(Criteria.L1, original, channels.groups(ResidualPolicy.COUPLED), budget, 1));
+        ComputationGraph pruned = Surgery.apply(original, Models.inputType(spec), plan);
+        long before = CostCounter.count(original.getConfiguration(), Models.inputType(spec)).flops();
+        long after = CostCounter.count(pruned.getConfiguration(), Models.inputType(spec)).flops();
+        DataSet data = Throughput.batch(batch, 3, 32, 10);
+        Throughput.Result full = Throughput.inference(original, data, 2, repetitions);
+        Throughput.Result small = Throughput.inference(pruned, data, 2, repetitions);
+        say(String.format(Locale.ROOT, "%npruned VGG16 (L1, %.0f %% of every layer's channels): FLOPs %,d -> %,d (%.2fx fewer)",
+                100 * keep, before, after, (double) before / after));
+        say(String.format(Locale.ROOT, "inference: %.1f -> %.1f images/s (%.2fx faster)", full.imagesPerSecond(),
+                small.imagesPerSecond(), small.imagesPerSecond() / full.imagesPerSecond()));
+        record("pruned", Map.of("flopsBefore", before, "flopsAfter", after, "imagesPerSecondBefore",
+                full.imagesPerSecond(), "imagesPerSecondAfter", small.imagesPerSecond()));
+    }
+
+    private void spark() throws Exception {
+        Path data = Files.createTempDirectory("diversify-bench");
+        String path = data.resolve("c10").toString();
+        SyntheticData.write(DataFormat.CIFAR10, path, 2048, 10, 1, false);
+        say(String.format("%n%-10s %10s %8s", "spark", "images/s", "epoch s"));
+        for (int threads : new int[] {1, 2}) {
+            JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[" + threads + "]")
+                    .setAppName("bench").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                    .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+            try {
+                DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
+                int[] all = IntStream.range(0, 2048).toArray();
+                Batches batches = new Batches(batch, 10, ChannelStats.of(source.read(Split.TRAIN, 0, 256)), null);
+                ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10));
+                List<EpochReport> epochs = new ArrayList<>();
+                new SparkTrainer(sc).train("bench", network, new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1, 4),
+                        batch, epoch -> SparkDatasets.minibatches(sc, source, Split.TRAIN, all, batches, epoch, threads),
+                        null, epochs::add);
+                double seconds = epochs.get(1).seconds(); // the second epoch: JIT and workspaces are warm
+                say(String.format(Locale.ROOT, "local[%d]   %10.1f %8.1f", threads, 2048 / seconds, seconds));
+                record("spark", Map.of("master", "local[" + threads + "]", "model", "resnet20",
+                        "imagesPerSecond", 2048 / seconds));
+            } finally {
+                sc.stop();
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         versionProvider = BuildInfo.class,
         description = "Compresses CNNs by filter pruning with the diversifying algorithm, on Spark.",
         subcommands = {ModelsCommand.class, DataCommand.class, SelectCommand.class, PruneCommand.class, BenchCommand.class,
-            RunCommand.class, ResultsCommand.class,
+            RunCommand.class, ResultsCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class})
 public final class Diversify implements Runnable {
     @Spec

@@ -1,9 +1,7 @@
 package dev.diversify.jobs;
 
 import dev.diversify.experiment.Results;
-import dev.diversify.io.HadoopFiles;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -21,17 +19,10 @@ final class ResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!HadoopFiles.exists(runDirectory + "/metrics")) {
-            throw new IllegalArgumentException("no metrics under " + runDirectory
-                    + " (expected a run directory RUN_ROOT/RUN_ID holding metrics/)");
-        }
-        SparkSession spark = SparkSessions.start("diversify results");
-        try {
-            spec.commandLine().getOut().print(Results.summary(spark, runDirectory));
-            spec.commandLine().getOut().flush();
-        } finally {
-            spark.stop();
-        }
+        SparkSessions.requireRun(runDirectory);
+        String table = SparkSessions.with("diversify results", spark -> Results.summary(spark, runDirectory));
+        spec.commandLine().getOut().print(table);
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.diversify.experiment.Pipeline;
 import dev.diversify.experiment.Progress;
-import dev.diversify.experiment.Results;
 import dev.diversify.experiment.RunLayout;
 import dev.diversify.experiment.RunSettings;
 import dev.diversify.io.HadoopFiles;

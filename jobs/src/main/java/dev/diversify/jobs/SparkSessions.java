@@ -28,6 +28,24 @@ final class SparkSessions {
         return builder.getOrCreate();
     }
 
+    /** Runs {@code body} in a session started for it, and stops the session afterwards. */
+    static <T> T with(String appName, java.util.function.Function<SparkSession, T> body) {
+        SparkSession spark = start(appName);
+        try {
+            return body.apply(spark);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Checks that {@code runDirectory} holds a run's tables. */
+    static void requireRun(String runDirectory) {
+        if (!dev.diversify.io.HadoopFiles.exists(runDirectory + "/metrics")) {
+            throw new IllegalArgumentException("no metrics under " + runDirectory
+                    + " (expected a run directory RUN_ROOT/RUN_ID holding metrics/)");
+        }
+    }
+
     private static void fill(SparkSession.Builder builder, SparkConf given, String key, String value) {
         if (!given.contains(key)) {
             builder.config(key, value);

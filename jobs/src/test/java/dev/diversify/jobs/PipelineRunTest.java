@@ -121,6 +121,33 @@ class PipelineRunTest {
 
     @Test
     @Order(2)
+    void theReportShowsEveryExperimentWithEveryPlot() throws Exception {
+        Path runDir = dir.resolve("runs/e2e");
+        String written = Files.readString(runDir.resolve("report.html"));
+        Path page = dir.resolve("report.html");
+        CliRun report = CliRun.of("report", runDir.toString(), "--out", page.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        String html = Files.readString(page);
+        assertEquals(written.length(), html.length(), "the run wrote the same page at its end");
+        assertTrue(!html.contains("http://") || html.indexOf("http://") == html.indexOf("http://www.w3.org"),
+                "self-contained: no links but SVG namespaces");
+        for (String experiment : List.of("vgg", "resnet", "densenet", "resnet-lw")) {
+            int start = html.indexOf("<h2 id=\"" + experiment + "\">");
+            assertTrue(start > 0, experiment + " has a section");
+            int end = html.indexOf("<h2 ", start + 1);
+            String section = html.substring(start, end < 0 ? html.length() : end);
+            String[] plots = section.split("<div class=\"plot\">");
+            assertEquals(1 + 6, plots.length, experiment + ": accuracy vs params and FLOPs, channels, sweep, loss, accuracy");
+            for (int p = 1; p < plots.length; p++) {
+                assertTrue(plots[p].contains("<svg") && plots[p].contains("<path"), experiment + " plot " + p + " is drawn");
+                assertTrue(plots[p].length() > 2000, experiment + " plot " + p + " has content");
+            }
+            assertTrue(html.contains("<a href=\"#" + experiment + "\">"), "the table links to " + experiment);
+        }
+    }
+
+    @Test
+    @Order(3)
     void aRerunResumesRecomputingOnlyWhatWasNotComplete() throws Exception {
         Path runDir = dir.resolve("runs/e2e");
         Path markers = runDir.resolve("_stages/resnet");
@@ -168,7 +195,7 @@ class PipelineRunTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void writesToHdfsAndReadsBackWithSparkSql() throws Exception {
         Configuration hadoop = new Configuration();
         hadoop.set("dfs.replication", "1");

@@ -21,7 +21,6 @@ import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.PlanBuilder;
 import dev.diversify.prune.Selection;
 import dev.diversify.surgery.Surgery;
-import dev.diversify.train.EpochReport;
 import dev.diversify.train.SparkTrainer;
 import dev.diversify.train.TrainingSettings;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import dev.diversify.data.DataFormat;
 import dev.diversify.data.DataSettings;
 import dev.diversify.data.SyntheticData;
 import dev.diversify.io.HadoopFiles;
+import dev.diversify.report.HtmlReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +108,8 @@ public final class Pipeline {
         }
         if (failures.size() < run.experiments().size()) {
             results.writeSummary();
-            progress.say("run", "summary: " + layout.summary());
+            HadoopFiles.writeText(layout.report(), HtmlReport.render(spark, layout.directory()));
+            progress.say("run", "summary: " + layout.summary() + ", report: " + layout.report());
         }
         if (!failures.isEmpty()) {
             throw new IllegalStateException(failures.size() + " experiment(s) failed; rerun with --run-id "

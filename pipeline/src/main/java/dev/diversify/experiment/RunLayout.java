@@ -40,6 +40,10 @@ public record RunLayout(String directory) {
         return directory + "/summary.md";
     }
 
+    public String report() {
+        return directory + "/report.html";
+    }
+
     public String config() {
         return directory + "/run.conf";
     }

@@ -1,0 +1,36 @@
+package dev.diversify.jobs;
+
+import dev.diversify.io.HadoopFiles;
+import dev.diversify.report.HtmlReport;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code diversify report}: the HTML page of a run. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Writes one self-contained HTML page (plots embedded as SVG, no network needed) from a run's",
+            "Parquet tables: results table, accuracy vs params and vs FLOPs, channels per layer, sweep curves,",
+            "training curves. A run writes RUN_DIR/report.html itself when it ends."})
+final class ReportCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN_DIR", description = "A run's directory (RUN_ROOT/RUN_ID), local or hdfs://.")
+    private String runDirectory;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the page (default: RUN_DIR/report.html).")
+    private String out;
+
+    @Override
+    public Integer call() {
+        SparkSessions.requireRun(runDirectory);
+        String target = out != null ? out : runDirectory + "/report.html";
+        HadoopFiles.writeText(target, SparkSessions.with("diversify report", spark -> HtmlReport.render(spark, runDirectory)));
+        spec.commandLine().getOut().println("wrote " + target);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

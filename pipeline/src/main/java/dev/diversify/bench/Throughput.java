@@ -1,0 +1,48 @@
+package dev.diversify.bench;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Training and inference speed of a network in images per second, on random minibatches. */
+public final class Throughput {
+    private Throughput() {
+    }
+
+    /** A random minibatch of {@code batch} images of the network's input shape with one-hot labels. */
+    public static DataSet batch(int batch, int channels, int size, int classes) {
+        Nd4j.getRandom().setSeed(7);
+        float[] labels = new float[batch * classes];
+        for (int i = 0; i < batch; i++) {
+            labels[i * classes + i % classes] = 1f;
+        }
+        return new DataSet(Nd4j.rand(batch, channels, size, size), Nd4j.create(labels, new long[] {batch, classes}, 'c'));
+    }
+
+    /** Images per second of training steps (forward, backward, update). */
+    public static Result training(ComputationGraph network, DataSet batch, int warmup, int repetitions) {
+        Timing t = Timing.measure(() -> network.fit(batch), warmup, repetitions);
+        return new Result(batch.numExamples(), t);
+    }
+
+    /** Images per second of inference. */
+    public static Result inference(ComputationGraph network, DataSet batch, int warmup, int repetitions) {
+        Timing t = Timing.measure(() -> network.outputSingle(false, batch.getFeatures()), warmup, repetitions);
+        return new Result(batch.numExamples(), t);
+    }
+
+    /** A measured rate: images per second at the median, the fastest and the slowest repetition. */
+    public record Result(int batch, Timing timing) {
+        public double imagesPerSecond() {
+            return batch / (timing.medianMs() / 1000);
+        }
+
+        public double slowest() {
+            return batch / (timing.maxMs() / 1000);
+        }
+
+        public double fastest() {
+            return batch / (timing.minMs() / 1000);
+        }
+    }
+}
