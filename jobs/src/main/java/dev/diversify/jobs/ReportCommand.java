@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify report}: the HTML page of a run. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Writes one self-contained HTML page (plots embedded as SVG, no network needed) from a run's",
+        description = {"Writes one self-contained HTML page (plots embedded as PNG data, no network needed) from a run's",
             "Parquet tables: results table, accuracy vs params and vs FLOPs, channels per layer, sweep curves,",
             "training curves. A run writes RUN_DIR/report.html itself when it ends."})
 final class ReportCommand implements Callable<Integer> {

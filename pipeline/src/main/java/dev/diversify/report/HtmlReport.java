@@ -17,7 +17,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * One self-contained HTML page (plots as inline SVG, no network access) built from a run's Parquet
+ * One self-contained HTML page (plots embedded as PNG data, no network access) built from a run's Parquet
  * tables: the results table; per experiment, accuracy against parameters and against FLOPs with one
  * point per method, channels per layer before and after, the threshold sweep per group, and the
  * training curves of the baseline and of every retraining.
@@ -58,7 +58,7 @@ public final class HtmlReport {
                 .append("</title><style>body{font-family:sans-serif;max-width:1500px;margin:2em auto;color:#222}"
                         + "table{border-collapse:collapse;font-size:14px}td,th{border:1px solid #ccc;padding:4px 8px;"
                         + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
-                        + ".plots{display:flex;flex-wrap:wrap;gap:12px}.plot svg{width:720px;height:380px}"
+                        + ".plots{display:flex;flex-wrap:wrap;gap:12px}"
                         + "</style></head><body>");
         html.append("<h1>diversify run ").append(escape(runId)).append("</h1>");
         html.append("<p>Top-1 accuracy on the test split. Params: trainable parameters; FLOPs = 2 x MACs of "
@@ -70,18 +70,26 @@ public final class HtmlReport {
             html.append("<h2 id=\"").append(escape(experiment)).append("\">").append(escape(experiment)).append("</h2>");
             html.append("<div class=\"plots\">");
             List<Row> m = only(metrics, experiment);
-            html.append(Charts.svg(accuracyAgainst(experiment, m, "params", "parameters")));
-            html.append(Charts.svg(accuracyAgainst(experiment, m, "flops", "FLOPs")));
-            html.append(Charts.svg(channels(experiment, only(layers, experiment))));
-            html.append(Charts.svg(sweepCurves(experiment, only(sweep, experiment))));
+            html.append(chart(accuracyAgainst(experiment, m, "params", "parameters", 1)));
+            html.append(chart(accuracyAgainst(experiment, m, "flops", "MFLOPs (2 x MACs)", 1e6)));
+            html.append(chart(channels(experiment, only(layers, experiment))));
+            html.append(chart(sweepCurves(experiment, only(sweep, experiment))));
             List<Row> t = only(training, experiment);
             if (!t.isEmpty()) {
-                html.append(Charts.svg(trainingCurves(experiment, t, "loss", "training loss")));
-                html.append(Charts.svg(trainingCurves(experiment, t, "validation_accuracy", "validation accuracy")));
+                html.append(chart(trainingCurves(experiment, t, "loss", "training loss")));
+                html.append(chart(trainingCurves(experiment, t, "validation_accuracy", "validation accuracy")));
             }
             html.append("</div>");
         }
         return html.append("</body></html>").toString();
+    }
+
+    private static String chart(XYChart chart) {
+        return Charts.embedded(chart, chart.getTitle());
+    }
+
+    private static String chart(CategoryChart chart) {
+        return Charts.embedded(chart, chart.getTitle());
     }
 
     private static List<Row> only(List<Row> rows, String experiment) {
@@ -104,9 +112,11 @@ public final class HtmlReport {
     }
 
     /** One point per method and state (baseline, pruned, retrained). */
-    private static XYChart accuracyAgainst(String experiment, List<Row> metrics, String column, String label) {
+    private static XYChart accuracyAgainst(String experiment, List<Row> metrics, String column, String label,
+                                           double unit) {
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
                 .title(experiment + ": accuracy vs " + label).xAxisTitle(label).yAxisTitle("test accuracy").build();
+        chart.getStyler().setXAxisDecimalPattern("#,##0.#");
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
@@ -117,7 +127,7 @@ public final class HtmlReport {
             bySeries.computeIfAbsent(series, k -> new ArrayList<>()).add(r);
         }
         bySeries.forEach((name, rows) -> chart.addSeries(name,
-                rows.stream().mapToDouble(r -> ((Number) r.getAs(column)).doubleValue()).toArray(),
+                rows.stream().mapToDouble(r -> ((Number) r.getAs(column)).doubleValue() / unit).toArray(),
                 rows.stream().mapToDouble(r -> r.<Double>getAs("accuracy")).toArray()));
         return chart;
     }
