@@ -4,6 +4,7 @@ import dev.diversify.experiment.Results;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -17,10 +18,14 @@ final class ResultsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR", description = "A run's directory (RUN_ROOT/RUN_ID), local or hdfs://.")
     private String runDirectory;
 
+    @Option(names = "--detail", description = "Also every method and state per experiment, the chosen thresholds and channels.")
+    private boolean detail;
+
     @Override
     public Integer call() {
         SparkSessions.requireRun(runDirectory);
-        String table = SparkSessions.with("diversify results", spark -> Results.summary(spark, runDirectory));
+        String table = SparkSessions.with("diversify results", spark -> Results.summary(spark, runDirectory)
+                + (detail ? Results.detail(spark, runDirectory) : ""));
         spec.commandLine().getOut().print(table);
         spec.commandLine().getOut().flush();
         return 0;

@@ -218,9 +218,11 @@ class PipelineRunTest {
             } finally {
                 spark.stop();
             }
-            CliRun results = CliRun.of("results", root + "/h1");
+            CliRun results = CliRun.of("results", root + "/h1", "--detail");
             assertEquals(0, results.exitCode(), results.err());
             assertTrue(results.out().contains("| resnet | resnet20 |"), results.out());
+            assertTrue(results.out().contains("| diversify | retrained |") && results.out().contains("stem_conv 4->"),
+                    results.out());
         } finally {
             hdfs.shutdown();
         }

@@ -231,6 +231,41 @@ public final class Results {
         return md.toString();
     }
 
+    /**
+     * Per experiment, every method and state (params, FLOPs, their reductions, accuracy), then the
+     * diversifying rule's chosen thresholds and channels per convolution: the detail behind the summary.
+     */
+    public static String detail(SparkSession spark, String runDirectory) {
+        List<Row> metrics = spark.read().parquet(runDirectory + "/metrics")
+                .orderBy("experiment", "method", "state").collectAsList();
+        List<Row> layers = spark.read().parquet(runDirectory + "/layers").filter("method = 'diversify'")
+                .orderBy("experiment").collectAsList();
+        StringBuilder md = new StringBuilder();
+        for (String experiment : metrics.stream().map(r -> r.<String>getAs("experiment")).distinct().toList()) {
+            md.append("\n### ").append(experiment).append("\n\n");
+            md.append("| method | state | params | params -% | FLOPs | FLOPs -% | accuracy |\n|---|---|---|---|---|---|---|\n");
+            for (Row r : metrics) {
+                if (experiment.equals(r.getAs("experiment"))) {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %,d | %.1f | %.4f |%n",
+                            r.getAs("method"), r.getAs("state"), r.<Long>getAs("params"),
+                            r.<Double>getAs("params_reduction_pct"), r.<Long>getAs("flops"),
+                            r.<Double>getAs("flops_reduction_pct"), r.<Double>getAs("accuracy")));
+                }
+            }
+            md.append("\nchannels per convolution (diversify; tau of its group):\n");
+            for (Row r : layers) {
+                if (experiment.equals(r.getAs("experiment"))) {
+                    Object tau = r.getAs("tau");
+                    md.append(String.format(Locale.ROOT, "%s %d->%d%s; ", r.getAs("layer"),
+                            r.<Integer>getAs("channels_before"), r.<Integer>getAs("channels_after"),
+                            tau == null ? "" : String.format(Locale.ROOT, " (tau %.2f)", (Double) tau)));
+                }
+            }
+            md.append("\n");
+        }
+        return md.toString();
+    }
+
     private static String accuracy(Row row) {
         return row == null ? "-" : String.format(Locale.ROOT, "%.4f", row.<Double>getAs("accuracy"));
     }
