@@ -225,8 +225,7 @@ final class ExperimentRun {
 
     private Map<String, Object> sweep(Map<String, Object> similarity, double baselineValidation) {
         Map<String, Map<String, Object>> groups = groupsOf(similarity);
-        List<SweepTasks.Cell> cells = new ArrayList<>();
-        Map<String, SweepTasks.Cell> unique = new LinkedHashMap<>();
+        Map<String, SweepTasks.Cell> unique = new LinkedHashMap<>(); // one cell per distinct (group, kept set)
         groups.forEach((group, entry) -> {
             int channels = (int) number(entry, "channels");
             for (int[] kept : intMatrix(entry.get("kept"))) {
@@ -240,7 +239,7 @@ final class ExperimentRun {
                 }
             }
         });
-        cells.addAll(unique.values());
+        List<SweepTasks.Cell> cells = new ArrayList<>(unique.values());
         progress.say(id(), "sweep: " + cells.size() + " cells that remove filters, as Spark tasks");
         Broadcast<byte[]> model = sc.broadcast(SweepTasks.serialise(loadModel("baseline")));
         Map<String, Double> measured = new LinkedHashMap<>();
