@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -191,12 +190,8 @@ public final class Results {
         spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(staging);
         Path from = new Path(staging);
         Path to = new Path(target);
-        FileSystem fs = HadoopFiles.fileSystem(to);
         try {
-            fs.delete(to, true);
-            if (!fs.rename(from, to)) {
-                throw new IOException("could not rename " + from + " to " + to);
-            }
+            HadoopFiles.replace(HadoopFiles.fileSystem(to), from, to);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit " + target + ": " + e.getMessage(), e);
         }

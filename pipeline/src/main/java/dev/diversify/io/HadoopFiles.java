@@ -55,10 +55,7 @@ public final class HadoopFiles {
             try (OutputStream out = fs.create(temporary, true)) {
                 writer.write(out);
             }
-            fs.delete(path, false);
-            if (!fs.rename(temporary, path)) {
-                throw new IOException("could not rename " + temporary + " to " + path);
-            }
+            replace(fs, temporary, path);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
         } finally {
@@ -67,6 +64,14 @@ public final class HadoopFiles {
             } catch (IOException ignored) {
                 // nothing is left behind when the rename succeeded
             }
+        }
+    }
+
+    /** Puts the staged file or directory {@code staged} in the place of {@code target}, replacing it. */
+    public static void replace(FileSystem fs, Path staged, Path target) throws IOException {
+        fs.delete(target, true);
+        if (!fs.rename(staged, target)) {
+            throw new IOException("could not rename " + staged + " to " + target);
         }
     }
 
