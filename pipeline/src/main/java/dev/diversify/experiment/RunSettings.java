@@ -59,7 +59,11 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
         Config defaults = config.getConfig("diversify.defaults");
         List<ExperimentSettings> experiments = new ArrayList<>();
         for (String id : ids) {
-            if (only.isEmpty() || only.contains(id)) {
+            if (!isPartitionSafe(id)) {
+                all.problem("experiments." + id, "the experiment id '" + id + "' must start with a letter, hold only "
+                        + "letters, digits, '.', '_' and '-', and not read as a number: it names the Parquet "
+                        + "partition experiment=" + id + ", whose type Spark infers from the name");
+            } else if (only.isEmpty() || only.contains(id)) {
                 Config merged = config.getConfig("diversify.experiments." + id).withFallback(defaults);
                 experiments.add(ExperimentSettings.read(id, all.sibling(merged, "diversify.experiments." + id)));
             }
@@ -72,5 +76,21 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
         String rendered = config.getConfig("diversify").root()
                 .render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
         return new RunSettings(root, runId, maxConcurrent, partitions, experiments, rendered);
+    }
+
+    /**
+     * Spark's partition discovery turns names that parse as numbers ("7", "NaN", "Infinity") into
+     * numeric columns, so only ids that stay strings are accepted.
+     */
+    static boolean isPartitionSafe(String id) {
+        if (!id.matches("[A-Za-z][A-Za-z0-9._-]*")) {
+            return false;
+        }
+        try {
+            Double.parseDouble(id);
+            return false;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 }

@@ -82,6 +82,19 @@ class RunSettingsTest {
     }
 
     @Test
+    void experimentIdsMustStayStringsAsPartitionNames() {
+        InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(config("""
+                diversify {
+                  data.path = x
+                  experiments { "7" { model = vgg16 }, NaN { model = vgg16 }, "a b" { model = vgg16 }, ok-1 { model = vgg16 } }
+                }"""), null, "r", List.of()));
+        List<String> named = error.problems().stream().map(p -> p.substring(0, p.indexOf(':'))).toList();
+        assertEquals(List.of("diversify.experiments.7", "diversify.experiments.NaN", "diversify.experiments.a b"),
+                named, error.getMessage());
+        assertTrue(error.getMessage().contains("partition experiment=NaN"), error.getMessage());
+    }
+
+    @Test
     void onlyMustNameDefinedExperiments() {
         InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(
                 config("diversify { data.path = x, experiments.a.model = vgg16 }"), null, "r", List.of("a", "zz")));
