@@ -1,6 +1,7 @@
 package dev.diversify.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -123,6 +124,18 @@ class PruneCommandsTest {
         CliRun missing = CliRun.of("prune", "--model", dir.resolve("no.zip").toString(), "--tau", "1", "--out", replay);
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("model file not found"), missing.err());
+    }
+
+    @Test
+    void rejectsAModelWithNaNWeightsNamingFileAndLayer() {
+        ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25));
+        network.getLayer("stage2_block1_conv1").getParam("W").putScalar(3, Double.NaN);
+        String in = dir.resolve("nan.zip").toString();
+        ModelFiles.save(network, in);
+        CliRun run = CliRun.of("prune", "--model", in, "--tau", "1", "--out", dir.resolve("never.zip").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains(in + ": parameters of layer 'stage2_block1_conv1' contain NaN"), run.err());
+        assertFalse(Files.exists(dir.resolve("never.zip")));
     }
 
     @Test

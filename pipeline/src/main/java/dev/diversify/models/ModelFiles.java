@@ -27,21 +27,30 @@ public final class ModelFiles {
             if (!fs.exists(path)) {
                 throw new IllegalArgumentException("model file not found: " + path);
             }
-            try (InputStream in = fs.open(path)) {
-                return ModelSerializer.restoreComputationGraph(in, true);
-            } catch (RuntimeException notAGraph) {
-                try (InputStream in = fs.open(path)) {
-                    MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(in, true);
-                    return network.toComputationGraph();
-                } catch (RuntimeException | IOException e) {
-                    throw new IllegalArgumentException(path + ": not a DL4J model saved with ModelSerializer ("
-                            + notAGraph.getMessage() + ")", e);
-                }
-            }
+            ComputationGraph graph = read(fs, path);
+            ParameterCheck.firstNonFiniteLayer(graph).ifPresent(layer -> {
+                throw new IllegalArgumentException(path + ": parameters of layer '" + layer
+                        + "' contain NaN or infinite values (a diverged training?)");
+            });
+            return graph;
         } catch (FileNotFoundException e) {
             throw new IllegalArgumentException("model file not found: " + path, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ComputationGraph read(FileSystem fs, Path path) throws IOException {
+        try (InputStream in = fs.open(path)) {
+            return ModelSerializer.restoreComputationGraph(in, true);
+        } catch (RuntimeException notAGraph) {
+            try (InputStream in = fs.open(path)) {
+                MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(in, true);
+                return network.toComputationGraph();
+            } catch (RuntimeException | IOException e) {
+                throw new IllegalArgumentException(path + ": not a DL4J model saved with ModelSerializer ("
+                        + notAGraph.getMessage() + ")", e);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.diversify.train;
 
 import dev.diversify.backend.OneDnn;
+import dev.diversify.models.ParameterCheck;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
@@ -26,11 +28,18 @@ public final class SparkTrainer {
      * Trains {@code network} in place for {@code settings.epochs()} epochs; {@code epochData} gives each
      * (0-based) epoch's minibatches of {@code batchSize} (reshuffled and re-augmented per epoch).
      * After each epoch, reports progress, with accuracy on {@code validation} when given.
+     *
+     * @throws IllegalArgumentException when {@code network} holds NaN or infinite weights
+     * @throws IllegalStateException    when the loss or the weights become NaN or infinite
      */
     public ComputationGraph train(String stage, ComputationGraph network, TrainingSettings settings, int batchSize,
                                   IntFunction<JavaRDD<DataSet>> epochData, JavaRDD<DataSet> validation,
                                   Consumer<EpochReport> progress) {
         OneDnn.enableHelpers();
+        ParameterCheck.firstNonFiniteLayer(network).ifPresent(layer -> {
+            throw new IllegalArgumentException(stage + ": the network holds NaN or infinite weights in layer '"
+                    + layer + "'");
+        });
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
                 .batchSizePerWorker(batchSize)
                 .averagingFrequency(settings.averagingFrequency())
@@ -43,8 +52,15 @@ public final class SparkTrainer {
             double rate = settings.learningRate(epoch);
             spark.getNetwork().setLearningRate(rate);
             spark.fit(epochData.apply(epoch));
+            double loss = spark.getScore();
+            Optional<String> broken = ParameterCheck.firstNonFiniteLayer(spark.getNetwork());
+            if (!Double.isFinite(loss) || broken.isPresent()) {
+                throw new IllegalStateException(stage + " diverged in epoch " + (epoch + 1) + " at learning rate "
+                        + rate + ": training loss " + loss + broken.map(l -> ", NaN or infinite weights in layer '"
+                        + l + "'").orElse("") + "; lower the learning rate or check the input data");
+            }
             double accuracy = validation == null ? Double.NaN : accuracy(spark, validation);
-            progress.accept(new EpochReport(stage, epoch + 1, settings.epochs(), rate, spark.getScore(), accuracy,
+            progress.accept(new EpochReport(stage, epoch + 1, settings.epochs(), rate, loss, accuracy,
                     (System.nanoTime() - start) / 1e9));
         }
         master.deleteTempFiles(sc);

@@ -1,6 +1,7 @@
 package dev.diversify.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diversify.data.Batches;
@@ -19,11 +20,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
 
 @ExtendWith(SparkTestContext.class)
 class SparkTrainerTest {
@@ -62,5 +68,32 @@ class SparkTrainerTest {
         double after = trainer.accuracy(trained, testData);
         assertTrue(after > 0.5, "accuracy " + after + " (before training " + before + ")");
         assertEquals(after, reports.get(3).validationAccuracy(), 1e-9);
+    }
+
+    @Test
+    void refusesNaNWeightsAndStopsWhenTrainingDiverges(JavaSparkContext sc, @TempDir Path dir) {
+        String path = dir.resolve("c10").toString();
+        SyntheticData.write(DataFormat.CIFAR10, path, 64, 10, 5, false);
+        DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
+        int[] train = IntStream.range(0, 64).toArray();
+        Batches batches = new Batches(32, 10, SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2), null);
+        IntFunction<JavaRDD<DataSet>> epochs = epoch -> SparkDatasets.minibatches(sc, source, Split.TRAIN, train, batches, epoch, 2);
+        SparkTrainer trainer = new SparkTrainer(sc);
+        List<EpochReport> reports = new ArrayList<>();
+
+        ComputationGraph broken = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25));
+        broken.getLayer("stem_conv").getParam("W").putScalar(0, Double.NaN);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> trainer.train("retrain l1",
+                broken, new TrainingSettings(3, 0.05, 0.9, 1e-4, List.of(), 0.1, 1), 32, epochs, null, reports::add));
+        assertEquals("retrain l1: the network holds NaN or infinite weights in layer 'stem_conv'", refused.getMessage());
+
+        ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25));
+        IllegalStateException diverged = assertThrows(IllegalStateException.class, () -> trainer.train("baseline",
+                network, new TrainingSettings(3, 1e30, 0.9, 1e-4, List.of(), 0.1, 1), 32, epochs, null, reports::add));
+        Matcher message = Pattern.compile(
+                "baseline diverged in epoch (\\d) at learning rate 1\\.0E30: training loss .*; lower the learning rate.*")
+                .matcher(diverged.getMessage());
+        assertTrue(message.matches(), diverged.getMessage());
+        assertEquals(Integer.parseInt(message.group(1)) - 1, reports.size(), "epochs reported before the divergence");
     }
 }
