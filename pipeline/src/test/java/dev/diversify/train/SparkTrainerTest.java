@@ -34,6 +34,12 @@ import org.nd4j.linalg.dataset.DataSet;
 @ExtendWith(SparkTestContext.class)
 class SparkTrainerTest {
 
+    private static DatasetSource synthetic(Path dir, int train, int test, long seed) {
+        String path = dir.resolve("c10").toString();
+        SyntheticData.write(DataFormat.CIFAR10, path, train, test, seed, false);
+        return DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
+    }
+
     @Test
     void learningRateFollowsTheStepSchedule() {
         TrainingSettings s = new TrainingSettings(160, 0.1, 0.9, 5e-4, List.of(0.5, 0.75), 0.1, 5);
@@ -46,9 +52,7 @@ class SparkTrainerTest {
 
     @Test
     void parameterAveragingLearnsSyntheticDataWellAboveChance(JavaSparkContext sc, @TempDir Path dir) {
-        String path = dir.resolve("c10").toString();
-        SyntheticData.write(DataFormat.CIFAR10, path, 600, 200, 3, false);
-        DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
+        DatasetSource source = synthetic(dir, 600, 200, 3);
         int[] train = IntStream.range(0, 600).toArray();
         int[] test = IntStream.range(0, 200).toArray();
         ChannelStats stats = SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2);
@@ -72,9 +76,7 @@ class SparkTrainerTest {
 
     @Test
     void refusesNaNWeightsAndStopsWhenTrainingDiverges(JavaSparkContext sc, @TempDir Path dir) {
-        String path = dir.resolve("c10").toString();
-        SyntheticData.write(DataFormat.CIFAR10, path, 64, 10, 5, false);
-        DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
+        DatasetSource source = synthetic(dir, 64, 10, 5);
         int[] train = IntStream.range(0, 64).toArray();
         Batches batches = new Batches(32, 10, SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2), null);
         IntFunction<JavaRDD<DataSet>> epochs = epoch -> SparkDatasets.minibatches(sc, source, Split.TRAIN, train, batches, epoch, 2);
