@@ -36,8 +36,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
@@ -190,10 +190,8 @@ final class BenchCommand implements Callable<Integer> {
         SyntheticData.write(DataFormat.CIFAR10, path, 2048, 10, 1, false);
         say(String.format("%n%-10s %10s %8s", "spark", "images/s", "epoch s"));
         for (int threads : new int[] {1, 2}) {
-            JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[" + threads + "]")
-                    .setAppName("bench").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                    .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                    .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator"));
+            SparkSession spark = SparkSessions.start("diversify bench", "local[" + threads + "]");
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             try {
                 DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
                 int[] all = IntStream.range(0, 2048).toArray();
@@ -208,7 +206,7 @@ final class BenchCommand implements Callable<Integer> {
                 record("spark", Map.of("master", "local[" + threads + "]", "model", "resnet20",
                         "imagesPerSecond", 2048 / seconds));
             } finally {
-                sc.stop();
+                spark.stop();
             }
         }
     }

@@ -67,7 +67,7 @@ final class PruneCommand implements Callable<Integer> {
         int[] shape = InputShape.parse(input);
         InputType inputType = InputType.convolutional(shape[1], shape[2], shape[0]);
         ComputationGraph original = ModelFiles.load(model);
-        ChannelGraph channels = PlanBuilder.channels(original, inputType);
+        ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), inputType);
         PruningPlan plan;
         boolean computed = source.plan == null;
         if (!computed) {

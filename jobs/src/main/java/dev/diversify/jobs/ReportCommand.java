@@ -1,5 +1,6 @@
 package dev.diversify.jobs;
 
+import dev.diversify.experiment.RunLayout;
 import dev.diversify.io.HadoopFiles;
 import dev.diversify.report.HtmlReport;
 import java.util.concurrent.Callable;
@@ -27,8 +28,9 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkSessions.requireRun(runDirectory);
-        String target = out != null ? out : runDirectory + "/report.html";
-        HadoopFiles.writeText(target, SparkSessions.with("diversify report", spark -> HtmlReport.render(spark, runDirectory)));
+        RunLayout layout = new RunLayout(runDirectory);
+        String target = out != null ? out : layout.report();
+        HadoopFiles.writeText(target, SparkSessions.with("diversify report", spark -> HtmlReport.render(spark, layout)));
         spec.commandLine().getOut().println("wrote " + target);
         spec.commandLine().getOut().flush();
         return 0;

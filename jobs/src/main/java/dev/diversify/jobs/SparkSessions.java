@@ -1,6 +1,7 @@
 package dev.diversify.jobs;
 
 import dev.diversify.backend.OneDnn;
+import dev.diversify.experiment.RunLayout;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -14,11 +15,17 @@ final class SparkSessions {
     }
 
     static SparkSession start(String appName) {
+        return start(appName, null);
+    }
+
+    /** A session on {@code master} (e.g. {@code local[2]}) whatever spark-submit set; null: as {@link #start(String)}. */
+    static SparkSession start(String appName, String master) {
         OneDnn.enableHelpers();
         SparkConf given = new SparkConf(); // spark.* system properties, as spark-submit sets them
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
-        if (!given.contains("spark.master")) {
-            builder.master("local[*]").config("spark.driver.host", given.get("spark.driver.host", "127.0.0.1"));
+        if (master != null || !given.contains("spark.master")) {
+            builder.master(master != null ? master : "local[*]")
+                    .config("spark.driver.host", given.get("spark.driver.host", "127.0.0.1"));
         }
         fill(builder, given, "spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         fill(builder, given, "spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
@@ -40,7 +47,7 @@ final class SparkSessions {
 
     /** Checks that {@code runDirectory} holds a run's tables. */
     static void requireRun(String runDirectory) {
-        if (!dev.diversify.io.HadoopFiles.exists(runDirectory + "/metrics")) {
+        if (!dev.diversify.io.HadoopFiles.exists(new RunLayout(runDirectory).metrics())) {
             throw new IllegalArgumentException("no metrics under " + runDirectory
                     + " (expected a run directory RUN_ROOT/RUN_ID holding metrics/)");
         }

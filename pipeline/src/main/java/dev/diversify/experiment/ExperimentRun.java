@@ -230,7 +230,7 @@ final class ExperimentRun {
             int channels = (int) number(entry, "channels");
             for (int[] kept : intMatrix(entry.get("kept"))) {
                 if (kept.length < channels) {
-                    unique.computeIfAbsent(group + java.util.Arrays.toString(kept), k -> {
+                    unique.computeIfAbsent(cellKey(group, kept), k -> {
                         SweepTasks.Cell cell = new SweepTasks.Cell();
                         cell.group = group;
                         cell.kept = kept;
@@ -245,7 +245,7 @@ final class ExperimentRun {
         Map<String, Double> measured = new LinkedHashMap<>();
         for (SweepTasks.Cell cell : SweepTasks.sweep(sc, model, input, settings.residual(), cells, source,
                 selection.validation(), evalBatches)) {
-            measured.put(cell.group + java.util.Arrays.toString(cell.kept), cell.accuracy);
+            measured.put(cellKey(cell.group, cell.kept), cell.accuracy);
         }
         model.destroy();
 
@@ -259,7 +259,7 @@ final class ExperimentRun {
             Double best = null;
             for (int t = 0; t < taus.length; t++) {
                 double accuracy = kept[t].length < channels
-                        ? measured.get(group + java.util.Arrays.toString(kept[t])) : baselineValidation;
+                        ? measured.get(cellKey(group, kept[t])) : baselineValidation;
                 rows.add(List.of(group, taus[t], channels, kept[t].length, accuracy));
                 if (baselineValidation - accuracy <= budget + 1e-12) {
                     best = taus[t];
@@ -275,6 +275,11 @@ final class ExperimentRun {
         r.put("cells", rows);
         r.put("chosen", chosen);
         return r;
+    }
+
+    /** Sweep cells are told apart by group and kept set: thresholds that keep the same filters share one. */
+    private static String cellKey(String group, int[] kept) {
+        return group + java.util.Arrays.toString(kept);
     }
 
     private Map<String, Object> pruneDiversify(Map<String, Object> similarity, Map<String, Object> sweep) {
@@ -308,8 +313,7 @@ final class ExperimentRun {
                 settings.retrain().averagingFrequency());
         for (String name : order) {
             ChannelGraph channels = ChannelGraph.of(network.getConfiguration(), input);
-            PruningGroup group = channels.groups(settings.residual()).stream().filter(g -> g.name().equals(name))
-                    .findFirst().orElseThrow();
+            PruningGroup group = channels.group(settings.residual(), name);
             Selection s = DiversifyingRule.select(PlanBuilder.filters(network, group), number(chosen, name));
             network = Surgery.apply(network, input,
                     PruningPlan.of(channels, settings.residual(), Map.of(name, s.kept())));
@@ -350,15 +354,16 @@ final class ExperimentRun {
         ChannelGraph channels = ChannelGraph.of(baseline.getConfiguration(), input);
         @SuppressWarnings("unchecked")
         Map<String, Object> keptChannels = (Map<String, Object>) diversified.get("channels");
+        List<PruningGroup> groups = channels.groups(settings.residual());
         Map<String, Integer> budget = new LinkedHashMap<>();
-        for (PruningGroup group : channels.groups(settings.residual())) {
+        for (PruningGroup group : groups) {
             int kept = ((Number) keptChannels.get(group.name())).intValue();
             if (kept < group.channels()) {
                 budget.put(group.name(), kept);
             }
         }
-        Map<String, Selection> selections = PlanBuilder.sameBudget(criterion, baseline,
-                channels.groups(settings.residual()), budget, settings.seed());
+        Map<String, Selection> selections = PlanBuilder.sameBudget(criterion, baseline, groups, budget,
+                settings.seed());
         PruningPlan plan = PlanBuilder.plan(channels, settings.residual(), selections);
         return savePruned(criterion.id(), Surgery.apply(baseline, input, plan), plan);
     }

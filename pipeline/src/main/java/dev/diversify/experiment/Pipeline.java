@@ -108,7 +108,7 @@ public final class Pipeline {
         }
         if (failures.size() < run.experiments().size()) {
             results.writeSummary();
-            HadoopFiles.writeText(layout.report(), HtmlReport.render(spark, layout.directory()));
+            HadoopFiles.writeText(layout.report(), HtmlReport.render(spark, layout));
             progress.say("run", "summary: " + layout.summary() + ", report: " + layout.report());
         }
         if (!failures.isEmpty()) {

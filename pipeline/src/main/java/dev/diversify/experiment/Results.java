@@ -186,12 +186,11 @@ public final class Results {
 
     private void writeTable(String table, String experiment, StructType schema, List<Row> rows) {
         String target = layout.partition(table, experiment);
-        String staging = table + "/.experiment=" + experiment + ".incomplete-" + System.nanoTime();
-        spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(staging);
-        Path from = new Path(staging);
         Path to = new Path(target);
+        Path staging = HadoopFiles.staging(to);
+        spark.createDataFrame(rows, schema).coalesce(1).write().mode("overwrite").parquet(staging.toString());
         try {
-            HadoopFiles.replace(HadoopFiles.fileSystem(to), from, to);
+            HadoopFiles.replace(HadoopFiles.fileSystem(to), staging, to);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit " + target + ": " + e.getMessage(), e);
         }
@@ -199,7 +198,7 @@ public final class Results {
 
     /** The summary table, one row per experiment, from the metrics Parquet of the run directory. */
     public static String summary(SparkSession spark, String runDirectory) {
-        Dataset<Row> metrics = spark.read().parquet(runDirectory + "/metrics");
+        Dataset<Row> metrics = spark.read().parquet(new RunLayout(runDirectory).metrics());
         List<Row> rows = metrics.orderBy("experiment", "method", "state").collectAsList();
         StringBuilder md = new StringBuilder();
         md.append("| experiment | model | dataset | acc. before | acc. pruned | acc. retrained | params | params -% "
@@ -231,9 +230,10 @@ public final class Results {
      * diversifying rule's chosen thresholds and channels per convolution: the detail behind the summary.
      */
     public static String detail(SparkSession spark, String runDirectory) {
-        List<Row> metrics = spark.read().parquet(runDirectory + "/metrics")
+        RunLayout layout = new RunLayout(runDirectory);
+        List<Row> metrics = spark.read().parquet(layout.metrics())
                 .orderBy("experiment", "method", "state").collectAsList();
-        List<Row> layers = spark.read().parquet(runDirectory + "/layers").filter("method = 'diversify'")
+        List<Row> layers = spark.read().parquet(layout.layers()).filter("method = 'diversify'")
                 .orderBy("experiment").collectAsList();
         StringBuilder md = new StringBuilder();
         for (String experiment : metrics.stream().map(r -> r.<String>getAs("experiment")).distinct().toList()) {

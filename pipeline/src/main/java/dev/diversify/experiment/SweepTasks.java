@@ -91,8 +91,7 @@ final class SweepTasks {
         List<String> names = groups.stream().map(PruningGroup::name).toList();
         return sc.parallelize(names, names.size()).map(name -> {
             ComputationGraph network = restore(model.value());
-            PruningGroup group = ChannelGraph.of(network.getConfiguration(), input).groups(policy).stream()
-                    .filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+            PruningGroup group = ChannelGraph.of(network.getConfiguration(), input).group(policy, name);
             var filters = PlanBuilder.filters(network, group);
             Similarity similarity = Similarity.of(filters);
             double[] l1 = filters.l1Norms();

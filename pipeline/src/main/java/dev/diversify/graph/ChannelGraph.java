@@ -209,4 +209,15 @@ public final class ChannelGraph {
         });
         return groups;
     }
+
+    /** The prunable group named {@code name} under {@code policy}. */
+    public PruningGroup group(ResidualPolicy policy, String name) {
+        return groups(policy).stream().filter(g -> g.name().equals(name)).findFirst()
+                .orElseThrow(() -> noGroup(policy, name));
+    }
+
+    static IllegalArgumentException noGroup(ResidualPolicy policy, String name) {
+        return new IllegalArgumentException("no prunable group named '" + name + "' under the "
+                + policy.name().toLowerCase() + " residual policy");
+    }
 }

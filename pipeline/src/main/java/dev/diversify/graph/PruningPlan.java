@@ -68,8 +68,7 @@ public record PruningPlan(List<Entry> groups) {
         for (Map.Entry<String, int[]> e : kept.entrySet()) {
             PruningGroup group = byName.get(e.getKey());
             if (group == null) {
-                throw new IllegalArgumentException("no prunable group named '" + e.getKey() + "' under the "
-                        + policy.name().toLowerCase() + " residual policy");
+                throw ChannelGraph.noGroup(policy, e.getKey());
             }
             int[] sorted = e.getValue().clone();
             Arrays.sort(sorted);

@@ -49,7 +49,7 @@ public final class HadoopFiles {
     /** Writes {@code location} in full, replacing what was there. */
     public static void writeAtomically(String location, Writer writer) {
         Path path = new Path(location);
-        Path temporary = new Path(path.getParent(), "." + path.getName() + ".incomplete-" + System.nanoTime());
+        Path temporary = staging(path);
         FileSystem fs = fileSystem(path);
         try {
             try (OutputStream out = fs.create(temporary, true)) {
@@ -65,6 +65,11 @@ public final class HadoopFiles {
                 // nothing is left behind when the rename succeeded
             }
         }
+    }
+
+    /** A fresh hidden path beside {@code target} to build it in before {@link #replace} puts it in place. */
+    public static Path staging(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + ".incomplete-" + System.nanoTime());
     }
 
     /** Puts the staged file or directory {@code staged} in the place of {@code target}, replacing it. */

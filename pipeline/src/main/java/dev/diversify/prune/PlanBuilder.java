@@ -7,7 +7,6 @@ import dev.diversify.graph.ResidualPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -80,10 +79,5 @@ public final class PlanBuilder {
         Map<String, Integer> budget = new LinkedHashMap<>();
         plan.groups().forEach(e -> budget.put(e.group(), e.kept().length));
         return budget;
-    }
-
-    /** The channel graph of {@code graph} fed with {@code input}. */
-    public static ChannelGraph channels(ComputationGraph graph, InputType input) {
-        return ChannelGraph.of(graph.getConfiguration(), input);
     }
 }

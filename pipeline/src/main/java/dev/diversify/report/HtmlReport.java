@@ -1,5 +1,7 @@
 package dev.diversify.report;
 
+import dev.diversify.experiment.RunLayout;
+import dev.diversify.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,32 +28,28 @@ public final class HtmlReport {
     private static final int MAX_LEGEND = 14;
 
     private final SparkSession spark;
-    private final String run;
+    private final RunLayout run;
 
-    private HtmlReport(SparkSession spark, String runDirectory) {
+    private HtmlReport(SparkSession spark, RunLayout run) {
         this.spark = spark;
-        this.run = runDirectory;
+        this.run = run;
     }
 
-    public static String render(SparkSession spark, String runDirectory) {
-        return new HtmlReport(spark, runDirectory).page();
+    public static String render(SparkSession spark, RunLayout run) {
+        return new HtmlReport(spark, run).page();
     }
 
-    private List<Row> table(String name, String order) {
-        Dataset<Row> rows = spark.read().parquet(run + "/" + name);
+    private List<Row> table(String path, String order) {
+        Dataset<Row> rows = spark.read().parquet(path);
         String[] columns = order.split(",");
         return rows.orderBy(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length)).collectAsList();
     }
 
-    private boolean exists(String name) {
-        return dev.diversify.io.HadoopFiles.exists(run + "/" + name);
-    }
-
     private String page() {
-        List<Row> metrics = table("metrics", "experiment,method,state");
-        List<Row> layers = table("layers", "experiment,method");
-        List<Row> sweep = table("sweep", "experiment,group,tau");
-        List<Row> training = exists("training") ? table("training", "experiment,stage,epoch") : List.of();
+        List<Row> metrics = table(run.metrics(), "experiment,method,state");
+        List<Row> layers = table(run.layers(), "experiment,method");
+        List<Row> sweep = table(run.sweep(), "experiment,group,tau");
+        List<Row> training = HadoopFiles.exists(run.training()) ? table(run.training(), "experiment,stage,epoch") : List.of();
         StringBuilder html = new StringBuilder();
         String runId = metrics.isEmpty() ? "" : metrics.get(0).getAs("run_id");
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>diversify run ").append(escape(runId))
