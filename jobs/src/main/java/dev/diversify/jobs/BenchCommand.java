@@ -2,17 +2,20 @@ package dev.diversify.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.diversify.backend.MemoryUse;
 import dev.diversify.bench.SimilarityBenchmark;
 import dev.diversify.bench.Throughput;
+import dev.diversify.data.Augmentation;
 import dev.diversify.data.Batches;
 import dev.diversify.data.ChannelStats;
 import dev.diversify.data.DataFormat;
 import dev.diversify.data.DataSourceSpec;
 import dev.diversify.data.DatasetSource;
-import dev.diversify.data.SparkDatasets;
 import dev.diversify.data.Split;
 import dev.diversify.data.SyntheticData;
+import dev.diversify.data.TrainingBlocks;
 import dev.diversify.graph.ChannelGraph;
+import dev.diversify.io.HadoopFiles;
 import dev.diversify.graph.PruningGroup;
 import dev.diversify.graph.PruningPlan;
 import dev.diversify.graph.ResidualPolicy;
@@ -35,11 +38,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,9 +58,12 @@ import picocli.CommandLine.Spec;
             "train       training images/s of each model at width 1, batch --batch, input 3x32x32",
             "infer       inference images/s, likewise",
             "pruned      inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original",
-            "spark       parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20)"})
+            "spark       parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20)",
+            "memory      (only when asked for) --epochs of parameter-averaging training on --images real images; "
+                + "memory after each epoch and the peak; exit 1 unless resident memory after the last epoch is "
+                + "within 10 % of its value after the first"})
 final class BenchCommand implements Callable<Integer> {
-    enum What { similarity, train, infer, pruned, spark, all }
+    enum What { similarity, train, infer, pruned, spark, memory, all }
 
     @Spec
     private CommandSpec spec;
@@ -73,6 +82,20 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--repetitions", defaultValue = "5", description = "Measured runs (default: ${DEFAULT-VALUE}).")
     private int repetitions;
+
+    @Option(names = "--images", defaultValue = "20000", description = "memory: training images (default: ${DEFAULT-VALUE}).")
+    private int images;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "memory: epochs (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--width", defaultValue = "0.25", description = "memory: width multiplier (default: ${DEFAULT-VALUE}).")
+    private double width;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "memory: the training images, any format (default: ${DEFAULT-VALUE}; synthetic CIFAR-10 "
+                    + "files stand in where it is missing).")
+    private String data;
 
     @Option(names = "--json", description = "Print the results as JSON.")
     private boolean json;
@@ -100,11 +123,12 @@ final class BenchCommand implements Callable<Integer> {
         if (what == What.spark || what == What.all) {
             spark();
         }
+        boolean flat = what != What.memory || memory(architectures.get(0));
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
         }
         out.flush();
-        return 0;
+        return flat ? 0 : 1;
     }
 
     private void say(String line) {
@@ -199,8 +223,7 @@ final class BenchCommand implements Callable<Integer> {
                 ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10));
                 List<EpochReport> epochs = new ArrayList<>();
                 new SparkTrainer(sc).train("bench", network, new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1, 4),
-                        batch, epoch -> SparkDatasets.minibatches(sc, source, Split.TRAIN, all, batches, epoch, threads),
-                        null, epochs::add);
+                        batch, new TrainingBlocks(source, Split.TRAIN, all, batches, 1), null, epochs::add);
                 double seconds = epochs.get(1).seconds(); // the second epoch: JIT and workspaces are warm
                 say(String.format(Locale.ROOT, "local[%d]   %10.1f %8.1f", threads, 2048 / seconds, seconds));
                 record("spark", Map.of("master", "local[" + threads + "]", "model", "resnet20",
@@ -209,5 +232,75 @@ final class BenchCommand implements Callable<Integer> {
                 spark.stop();
             }
         }
+    }
+
+    /**
+     * Trains {@code architecture} as the pipeline does (Spark local mode on every core, parameter averaging
+     * every 4 minibatches, blocks streamed from the files) and reports memory after each epoch and the
+     * peak resident memory sampled every 200 ms. True when memory stayed flat: resident memory after the
+     * last epoch within 10 % of its value after the first.
+     */
+    private boolean memory(Architecture architecture) throws Exception {
+        String path = data;
+        if (!HadoopFiles.exists(path)) {
+            path = Files.createTempDirectory("diversify-bench").toString();
+            SyntheticData.write(DataFormat.CIFAR10, path, images, 10, 1, false);
+            say("memory: " + data + " is missing; synthetic CIFAR-10 files stand in");
+        }
+        DatasetSource source = DataSourceSpec.forModels(path, null).open();
+        int[] train = IntStream.range(0, Math.min(images, source.count(Split.TRAIN))).toArray();
+        Batches batches = new Batches(batch, source.numClasses(), ChannelStats.of(source.read(Split.TRAIN, 0, 1000)),
+                Augmentation.CIFAR);
+        ComputationGraph network = Models.initialise(Models.configuration(
+                ModelSpec.cifar(architecture, source.numClasses()).withWidth(width), new Nesterovs(0.05, 0.9), 5e-4));
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(MemoryUse.now().residentBytes(), Math::max);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "memory-sampler");
+        sampler.setDaemon(true);
+        say(String.format(Locale.ROOT, "%nmemory: %s width %s, %d training images, batch %d, %d epochs; "
+                + "max heap %d MiB, JavaCPP maxBytes %d MiB, maxPhysicalBytes %d MiB", architecture.id(), width,
+                train.length, batch, epochs, Runtime.getRuntime().maxMemory() >> 20, Pointer.maxBytes() >> 20,
+                Pointer.maxPhysicalBytes() >> 20));
+        say(String.format("%-6s %9s %10s %14s %14s %14s", "epoch", "seconds", "images/s", "heap MiB", "off-heap MiB",
+                "resident MiB"));
+        SparkSession spark = SparkSessions.start("diversify bench memory");
+        List<EpochReport> reports = new ArrayList<>();
+        sampler.start();
+        try {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            new SparkTrainer(sc).train("bench", network, new TrainingSettings(epochs, 0.05, 0.9, 5e-4, List.of(), 0.1, 4),
+                    batch, new TrainingBlocks(source, Split.TRAIN, train, batches, 1), null, r -> {
+                        reports.add(r);
+                        say(String.format(Locale.ROOT, "%-6d %9.1f %10.1f %14.0f %14.0f %14.0f", r.epoch(), r.seconds(),
+                                train.length / r.seconds(), MemoryUse.mib(r.memory().heapBytes()),
+                                MemoryUse.mib(r.memory().offHeapBytes()), MemoryUse.mib(r.memory().residentBytes())));
+                        record("memory", Map.of("model", architecture.id(), "width", width, "images", train.length,
+                                "batch", batch, "epoch", r.epoch(), "imagesPerSecond", train.length / r.seconds(),
+                                "heapMiB", MemoryUse.mib(r.memory().heapBytes()),
+                                "offHeapMiB", MemoryUse.mib(r.memory().offHeapBytes()),
+                                "residentMiB", MemoryUse.mib(r.memory().residentBytes())));
+                    });
+        } finally {
+            sampler.interrupt();
+            spark.stop();
+        }
+        double first = reports.get(0).memory().residentBytes();
+        double last = reports.get(reports.size() - 1).memory().residentBytes();
+        boolean flat = last <= 1.1 * first;
+        say(String.format(Locale.ROOT, "peak resident %.0f MiB; after the last epoch %.0f MiB = %.2f x after the first: %s",
+                MemoryUse.mib(peak.get()), MemoryUse.mib((long) last), last / first,
+                flat ? "flat" : "GROWING (more than 1.10 x)"));
+        record("memory-peak", Map.of("model", architecture.id(), "width", width, "images", train.length,
+                "batch", batch, "epochs", epochs, "peakResidentMiB", MemoryUse.mib(peak.get()),
+                "lastOverFirst", last / first, "flat", flat));
+        return flat;
     }
 }

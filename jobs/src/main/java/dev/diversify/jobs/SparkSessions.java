@@ -8,7 +8,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Starts the Spark session of a command. Under spark-submit the master and resources come from
  * there; in a plain JVM (deploy/diversify, tests) it runs {@code local[*]}. Settings the user gave
- * win; ours only fill gaps: Kryo with ND4J's registrator, FAIR scheduling for concurrent experiments.
+ * win; ours only fill gaps: Kryo with ND4J's registrator, FAIR scheduling for concurrent experiments,
+ * a driver GC every minute so that Spark's cleaner frees old broadcasts.
  */
 final class SparkSessions {
     private SparkSessions() {
@@ -30,6 +31,10 @@ final class SparkSessions {
         fill(builder, given, "spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         fill(builder, given, "spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
         fill(builder, given, "spark.scheduler.mode", "FAIR");
+        // The cleaner frees unreachable broadcasts (DL4J broadcasts the parameters every averaging round,
+        // and executors keep a copy of each) only after a GC of the driver, which is rare in a driver
+        // that allocates little: collect every minute so that executor memory stays flat.
+        fill(builder, given, "spark.cleaner.periodicGC.interval", "1min");
         fill(builder, given, "spark.executor.extraJavaOptions",
                 "-D" + OneDnn.HELPERS_DISABLE_PROPERTY + "=false");
         return builder.getOrCreate();

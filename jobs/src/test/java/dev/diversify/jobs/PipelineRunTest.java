@@ -96,6 +96,12 @@ class PipelineRunTest {
             assertTrue(sweep.filter("chosen").count() > 0);
             assertEquals(2, sweep.filter("experiment = 'resnet'").select("tau").distinct().count());
 
+            // training/ records the memory of every epoch: plausible sizes, resident above the heap in use.
+            Dataset<Row> training = spark.read().parquet(runDir.resolve("training").toString());
+            assertTrue(training.count() > 0);
+            assertEquals(0, training.filter("NOT (resident_mib > 100 AND resident_mib < 65536 AND heap_mib > 0 "
+                    + "AND off_heap_mib >= 0 AND resident_mib > heap_mib)").count(), "memory columns of every epoch");
+
             // layers/ agrees with the saved pruned models, layer by layer.
             Dataset<Row> layers = spark.read().parquet(runDir.resolve("layers").toString());
             for (String experiment : List.of("vgg", "resnet", "densenet", "resnet-lw")) {
@@ -137,7 +143,9 @@ class PipelineRunTest {
             int end = html.indexOf("<h2 ", start + 1);
             String section = html.substring(start, end < 0 ? html.length() : end);
             String[] plots = section.split("<div class=\"plot\">");
-            assertEquals(1 + 6, plots.length, experiment + ": accuracy vs params and FLOPs, channels, sweep, loss, accuracy");
+            assertEquals(1 + 7, plots.length,
+                    experiment + ": accuracy vs params and FLOPs, channels, sweep, loss, accuracy, memory");
+            assertTrue(section.contains("alt=\"" + experiment + ": memory after each epoch\""), experiment + ": memory plot");
             for (int p = 1; p < plots.length; p++) {
                 assertTrue(plots[p].startsWith("<img alt=\"" + experiment + ": "), experiment + " plot " + p + " is titled");
                 String png = plots[p].substring(plots[p].indexOf("base64,") + 7, plots[p].indexOf("\"></div>"));

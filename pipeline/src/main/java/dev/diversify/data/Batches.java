@@ -40,6 +40,16 @@ public record Batches(int batchSize, int numClasses, ChannelStats stats, Augment
         return batches;
     }
 
+    /**
+     * All of {@code images} as one {@code DataSet} of {@code images.size()} examples in an order shuffled
+     * from {@code seed}, augmented when this training augments: a training block ({@link TrainingBlocks}).
+     */
+    public DataSet shuffled(LabeledImages images, long seed) {
+        Random random = new Random(seed);
+        int[] order = order(images.size(), random);
+        return batch(images, order, 0, order.length, random);
+    }
+
     static int[] order(int n, Random shuffle) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

@@ -13,6 +13,9 @@ import org.nd4j.linalg.dataset.DataSet;
  * shard's byte range from the files, so the driver never holds the images, only labels and indices.
  */
 public final class SparkDatasets {
+    /** The most records one task of {@link #minibatches} turns into float minibatches (about 25 MB at 3x32x32). */
+    public static final int MAX_TASK_RECORDS = 2048;
+
     private SparkDatasets() {
     }
 
@@ -85,13 +88,15 @@ public final class SparkDatasets {
     }
 
     /**
-     * The records {@code indices} (sorted) of {@code split} as minibatches in {@code parts} partitions.
-     * With augmentation, each partition shuffles and augments its records from {@code seed} and its
-     * index, so an epoch is reproducible; pass a new seed per epoch for new draws.
+     * The records {@code indices} (sorted) of {@code split} as minibatches in at least {@code parts}
+     * partitions, and more where needed so that no task holds more than {@link #MAX_TASK_RECORDS} records:
+     * memory stays bounded by that, not by the split. With augmentation, each partition shuffles and
+     * augments its records from {@code seed} and its index, so an epoch is reproducible.
      */
     public static JavaRDD<DataSet> minibatches(JavaSparkContext sc, DatasetSource source, Split split, int[] indices,
                                                Batches batches, long seed, int parts) {
-        List<Shard> shards = shards(indices, parts);
+        int needed = (int) Math.ceil(indices.length / (double) MAX_TASK_RECORDS);
+        List<Shard> shards = shards(indices, Math.max(parts, needed));
         return sc.parallelize(shards, shards.size())
                 .flatMap(shard -> batches.of(shard.read(source, split), seed + shard.index).iterator());
     }

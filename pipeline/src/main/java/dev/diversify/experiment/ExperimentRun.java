@@ -1,11 +1,13 @@
 package dev.diversify.experiment;
 
+import dev.diversify.backend.MemoryUse;
 import dev.diversify.data.Batches;
 import dev.diversify.data.ChannelStats;
 import dev.diversify.data.DataSettings;
 import dev.diversify.data.DatasetSource;
 import dev.diversify.data.SparkDatasets;
 import dev.diversify.data.Split;
+import dev.diversify.data.TrainingBlocks;
 import dev.diversify.data.SplitPlan;
 import dev.diversify.graph.ChannelGraph;
 import dev.diversify.graph.PruningGroup;
@@ -53,7 +55,7 @@ final class ExperimentRun {
 
     private DatasetSource source;
     private SplitPlan.Selection selection;
-    private Batches trainBatches;
+    private TrainingBlocks trainingData;
     private Batches evalBatches;
     private InputType input;
 
@@ -115,7 +117,8 @@ final class ExperimentRun {
             return r;
         });
         ChannelStats stats = new ChannelStats(doubles(recorded.get("mean")), doubles(recorded.get("std")));
-        trainBatches = new Batches(data.batchSize(), source.numClasses(), stats, data.augmentation());
+        trainingData = new TrainingBlocks(source, Split.TRAIN, selection.train(),
+                new Batches(data.batchSize(), source.numClasses(), stats, data.augmentation()), settings.seed());
         evalBatches = Batches.forEvaluation(data.batchSize(), source.numClasses(), stats);
         progress.say(id(), String.format("data: %s, %d classes, %d train / %d validation / %d test images",
                 datasetName(), source.numClasses(), selection.train().length, selection.validation().length,
@@ -126,11 +129,6 @@ final class ExperimentRun {
     String datasetName() {
         String path = settings.data().source().path().replaceAll("/+$", "");
         return path.substring(path.lastIndexOf('/') + 1);
-    }
-
-    private JavaRDD<DataSet> trainingEpoch(int epoch) {
-        return SparkDatasets.minibatches(sc, source, Split.TRAIN, selection.train(), trainBatches,
-                settings.seed() * 1_000_003L + epoch, partitions);
     }
 
     private JavaRDD<DataSet> evaluation(Split split, int[] indices) {
@@ -156,9 +154,11 @@ final class ExperimentRun {
         List<List<Double>> history = new ArrayList<>();
         long start = System.nanoTime();
         ComputationGraph trained = trainer.train(stage, network, training, settings.data().batchSize(),
-                this::trainingEpoch, evaluation(Split.TRAIN, selection.validation()), report -> {
+                trainingData, evaluation(Split.TRAIN, selection.validation()), report -> {
                     history.add(List.of((double) report.epoch(), report.learningRate(), report.loss(),
-                            report.validationAccuracy(), report.seconds()));
+                            report.validationAccuracy(), report.seconds(), MemoryUse.mib(report.memory().heapBytes()),
+                            MemoryUse.mib(report.memory().offHeapBytes()),
+                            MemoryUse.mib(report.memory().residentBytes())));
                     progress.epoch(id(), report, (System.nanoTime() - start) / 1e9);
                 });
         results.put("history", history);
@@ -320,7 +320,7 @@ final class ExperimentRun {
             progress.say(id(), "layer-wise: " + name + " " + group.channels() + " -> " + s.keptCount() + " channels");
             if (brief.epochs() > 0) {
                 network = trainer.train("layer-wise " + name, network, brief, settings.data().batchSize(),
-                        this::trainingEpoch, null, report -> progress.epoch(id(), report, report.seconds()));
+                        trainingData, null, report -> progress.epoch(id(), report, report.seconds()));
             }
         }
         return network;

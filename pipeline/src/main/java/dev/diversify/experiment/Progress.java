@@ -21,10 +21,12 @@ public final class Progress {
 
     public void epoch(String experiment, EpochReport r, double secondsSoFar) {
         double remaining = secondsSoFar / r.epoch() * (r.epochs() - r.epoch());
-        say(experiment, String.format(Locale.ROOT, "%s epoch %d/%d  lr %.4g  loss %.4f%s  (%.1f s; ~%s left)",
+        say(experiment, String.format(Locale.ROOT, "%s epoch %d/%d  lr %.4g  loss %.4f%s  (%.1f s; ~%s left; "
+                        + "resident %.2f GiB)",
                 r.stage(), r.epoch(), r.epochs(), r.learningRate(), r.loss(),
                 Double.isNaN(r.validationAccuracy()) ? "" : String.format(Locale.ROOT, "  val acc %.4f", r.validationAccuracy()),
-                r.seconds(), format(Duration.ofMillis((long) (remaining * 1000)))));
+                r.seconds(), format(Duration.ofMillis((long) (remaining * 1000))),
+                r.memory().residentBytes() / (1024.0 * 1024 * 1024)));
     }
 
     private String elapsed() {

@@ -73,7 +73,10 @@ public final class Results {
             .add("learning_rate", DataTypes.DoubleType, false)
             .add("loss", DataTypes.DoubleType, false)
             .add("validation_accuracy", DataTypes.DoubleType, false)
-            .add("seconds", DataTypes.DoubleType, false);
+            .add("seconds", DataTypes.DoubleType, false)
+            .add("heap_mib", DataTypes.DoubleType, false)
+            .add("off_heap_mib", DataTypes.DoubleType, false)
+            .add("resident_mib", DataTypes.DoubleType, false);
 
     private final SparkSession spark;
     private final RunLayout layout;
@@ -157,9 +160,14 @@ public final class Results {
             if (history instanceof List<?> epochs) {
                 for (Object epoch : epochs) {
                     List<?> e = (List<?>) epoch;
-                    rows.add(RowFactory.create(run.runId(), stage, ((Number) e.get(0)).intValue(),
-                            ((Number) e.get(1)).doubleValue(), ((Number) e.get(2)).doubleValue(),
-                            e.get(3) == null ? Double.NaN : ((Number) e.get(3)).doubleValue(), ((Number) e.get(4)).doubleValue()));
+                    Object[] row = new Object[TRAINING.size()];
+                    row[0] = run.runId();
+                    row[1] = stage;
+                    row[2] = ((Number) e.get(0)).intValue();
+                    for (int i = 1; i < row.length - 2; i++) { // NaN: no validation, or no memory in an older marker
+                        row[i + 2] = i < e.size() && e.get(i) != null ? ((Number) e.get(i)).doubleValue() : Double.NaN;
+                    }
+                    rows.add(RowFactory.create(row));
                 }
             }
         });

@@ -22,7 +22,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * One self-contained HTML page (plots embedded as PNG data, no network access) built from a run's Parquet
  * tables: the results table; per experiment, accuracy against parameters and against FLOPs with one
  * point per method, channels per layer before and after, the threshold sweep per group, and the
- * training curves of the baseline and of every retraining.
+ * training curves of the baseline and of every retraining, and the memory after each training epoch.
  */
 public final class HtmlReport {
     private static final int MAX_LEGEND = 14;
@@ -76,6 +76,9 @@ public final class HtmlReport {
             if (!t.isEmpty()) {
                 html.append(chart(trainingCurves(experiment, t, "loss", "training loss")));
                 html.append(chart(trainingCurves(experiment, t, "validation_accuracy", "validation accuracy")));
+                if (java.util.Arrays.asList(t.get(0).schema().fieldNames()).contains("resident_mib")) { // older runs: none
+                    html.append(chart(memory(experiment, t)));
+                }
             }
             html.append("</div>");
         }
@@ -168,6 +171,24 @@ public final class HtmlReport {
         byStage.forEach((stage, rows) -> chart.addSeries(stage,
                 rows.stream().mapToDouble(r -> r.<Integer>getAs("epoch")).toArray(),
                 rows.stream().mapToDouble(r -> r.<Double>getAs(column)).toArray()));
+        return chart;
+    }
+
+    /**
+     * Heap, off-heap and resident memory of the training JVM at the end of every training epoch, the
+     * stages one after another: a line that keeps rising is a leak that will end a long study.
+     */
+    private static XYChart memory(String experiment, List<Row> training) {
+        XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
+                .title(experiment + ": memory after each epoch").xAxisTitle("training epoch (stages by name, epochs in order)")
+                .yAxisTitle("MiB").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        double[] x = java.util.stream.IntStream.rangeClosed(1, training.size()).asDoubleStream().toArray();
+        for (String[] series : new String[][] {{"resident", "resident_mib"}, {"heap in use", "heap_mib"},
+                {"resident outside the heap", "off_heap_mib"}}) {
+            chart.addSeries(series[0], x, training.stream().mapToDouble(r -> r.<Double>getAs(series[1])).toArray())
+                    .setMarker(SeriesMarkers.CIRCLE);
+        }
         return chart;
     }
 

@@ -1,14 +1,14 @@
 package dev.diversify.train;
 
+import dev.diversify.backend.MemoryUse;
 import dev.diversify.backend.OneDnn;
+import dev.diversify.data.TrainingBlocks;
 import dev.diversify.models.ParameterCheck;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -25,33 +25,38 @@ public final class SparkTrainer {
     }
 
     /**
-     * Trains {@code network} in place for {@code settings.epochs()} epochs; {@code epochData} gives each
-     * (0-based) epoch's minibatches of {@code batchSize} (reshuffled and re-augmented per epoch).
-     * After each epoch, reports progress, with accuracy on {@code validation} when given.
+     * Trains {@code network} in place for {@code settings.epochs()} epochs on minibatches of {@code batchSize}
+     * drawn from {@code data} (reshuffled and re-augmented per epoch). Each worker of an averaging round
+     * gets one block of {@code batchSize x averagingFrequency} records and reads it itself, so memory
+     * depends on that block and the model, not on the number of images. After each epoch, reports
+     * progress and memory, with accuracy on {@code validation} when given.
      *
      * @throws IllegalArgumentException when {@code network} holds NaN or infinite weights
      * @throws IllegalStateException    when the loss or the weights become NaN or infinite
      */
     public ComputationGraph train(String stage, ComputationGraph network, TrainingSettings settings, int batchSize,
-                                  IntFunction<JavaRDD<DataSet>> epochData, JavaRDD<DataSet> validation,
-                                  Consumer<EpochReport> progress) {
+                                  TrainingBlocks data, JavaRDD<DataSet> validation, Consumer<EpochReport> progress) {
         OneDnn.enableHelpers();
         ParameterCheck.firstNonFiniteLayer(network).ifPresent(layer -> {
             throw new IllegalArgumentException(stage + ": the network holds NaN or infinite weights in layer '"
                     + layer + "'");
         });
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batchSize)
+        int workers = sc.defaultParallelism();
+        int block = batchSize * settings.averagingFrequency();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, block)
                 .batchSizePerWorker(batchSize)
                 .averagingFrequency(settings.averagingFrequency())
                 .workerPrefetchNumBatches(2)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .rngSeed(data.seed())
                 .build();
         SparkComputationGraph spark = new SparkComputationGraph(sc, network, master);
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
             double rate = settings.learningRate(epoch);
             spark.getNetwork().setLearningRate(rate);
-            spark.fit(epochData.apply(epoch));
+            JavaRDD<String> blocks = data.epoch(sc, epoch, block, workers);
+            spark.fitPaths(blocks, data);
+            blocks.unpersist(false); // DL4J persists the keys of an epoch and leaves them
             double loss = spark.getScore();
             Optional<String> broken = ParameterCheck.firstNonFiniteLayer(spark.getNetwork());
             if (!Double.isFinite(loss) || broken.isPresent()) {
@@ -61,9 +66,8 @@ public final class SparkTrainer {
             }
             double accuracy = validation == null ? Double.NaN : accuracy(spark, validation);
             progress.accept(new EpochReport(stage, epoch + 1, settings.epochs(), rate, loss, accuracy,
-                    (System.nanoTime() - start) / 1e9));
+                    (System.nanoTime() - start) / 1e9, MemoryUse.now()));
         }
-        master.deleteTempFiles(sc);
         return spark.getNetwork();
     }
 

@@ -12,6 +12,7 @@ import dev.diversify.data.DatasetSource;
 import dev.diversify.data.SparkDatasets;
 import dev.diversify.data.Split;
 import dev.diversify.data.SyntheticData;
+import dev.diversify.data.TrainingBlocks;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
 import dev.diversify.models.Models;
@@ -20,16 +21,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.DataSet;
 
 @ExtendWith(SparkTestContext.class)
 class SparkTrainerTest {
@@ -65,8 +63,7 @@ class SparkTrainerTest {
         List<EpochReport> reports = new ArrayList<>();
         TrainingSettings settings = new TrainingSettings(4, 0.05, 0.9, 1e-4, List.of(0.75), 0.1, 2);
         ComputationGraph trained = trainer.train("baseline", network, settings, 32,
-                epoch -> SparkDatasets.minibatches(sc, source, Split.TRAIN, train, batches, epoch, 2),
-                testData, reports::add);
+                new TrainingBlocks(source, Split.TRAIN, train, batches, 7), testData, reports::add);
         assertEquals(4, reports.size());
         assertEquals(0.005, reports.get(3).learningRate(), 1e-12);
         double after = trainer.accuracy(trained, testData);
@@ -79,7 +76,7 @@ class SparkTrainerTest {
         DatasetSource source = synthetic(dir, 64, 10, 5);
         int[] train = IntStream.range(0, 64).toArray();
         Batches batches = new Batches(32, 10, SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2), null);
-        IntFunction<JavaRDD<DataSet>> epochs = epoch -> SparkDatasets.minibatches(sc, source, Split.TRAIN, train, batches, epoch, 2);
+        TrainingBlocks epochs = new TrainingBlocks(source, Split.TRAIN, train, batches, 7);
         SparkTrainer trainer = new SparkTrainer(sc);
         List<EpochReport> reports = new ArrayList<>();
 
