@@ -15,10 +15,10 @@ import dev.diversify.data.Split;
 import dev.diversify.data.SyntheticData;
 import dev.diversify.data.TrainingBlocks;
 import dev.diversify.graph.ChannelGraph;
-import dev.diversify.io.HadoopFiles;
 import dev.diversify.graph.PruningGroup;
 import dev.diversify.graph.PruningPlan;
 import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.io.HadoopFiles;
 import dev.diversify.metrics.CostCounter;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
@@ -279,14 +279,15 @@ final class BenchCommand implements Callable<Integer> {
             new SparkTrainer(sc).train("bench", network, new TrainingSettings(epochs, 0.05, 0.9, 5e-4, List.of(), 0.1, 4),
                     batch, new TrainingBlocks(source, Split.TRAIN, train, batches, 1), null, r -> {
                         reports.add(r);
+                        double rate = train.length / r.seconds();
+                        double heap = MemoryUse.mib(r.memory().heapBytes());
+                        double offHeap = MemoryUse.mib(r.memory().offHeapBytes());
+                        double resident = MemoryUse.mib(r.memory().residentBytes());
                         say(String.format(Locale.ROOT, "%-6d %9.1f %10.1f %14.0f %14.0f %14.0f", r.epoch(), r.seconds(),
-                                train.length / r.seconds(), MemoryUse.mib(r.memory().heapBytes()),
-                                MemoryUse.mib(r.memory().offHeapBytes()), MemoryUse.mib(r.memory().residentBytes())));
+                                rate, heap, offHeap, resident));
                         record("memory", Map.of("model", architecture.id(), "width", width, "images", train.length,
-                                "batch", batch, "epoch", r.epoch(), "imagesPerSecond", train.length / r.seconds(),
-                                "heapMiB", MemoryUse.mib(r.memory().heapBytes()),
-                                "offHeapMiB", MemoryUse.mib(r.memory().offHeapBytes()),
-                                "residentMiB", MemoryUse.mib(r.memory().residentBytes())));
+                                "batch", batch, "epoch", r.epoch(), "imagesPerSecond", rate, "heapMiB", heap,
+                                "offHeapMiB", offHeap, "residentMiB", resident));
                     });
         } finally {
             sampler.interrupt();

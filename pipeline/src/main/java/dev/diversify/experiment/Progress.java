@@ -1,5 +1,6 @@
 package dev.diversify.experiment;
 
+import dev.diversify.backend.MemoryUse;
 import dev.diversify.train.EpochReport;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class Progress {
                 r.stage(), r.epoch(), r.epochs(), r.learningRate(), r.loss(),
                 Double.isNaN(r.validationAccuracy()) ? "" : String.format(Locale.ROOT, "  val acc %.4f", r.validationAccuracy()),
                 r.seconds(), format(Duration.ofMillis((long) (remaining * 1000))),
-                r.memory().residentBytes() / (1024.0 * 1024 * 1024)));
+                MemoryUse.mib(r.memory().residentBytes()) / 1024));
     }
 
     private String elapsed() {

@@ -55,8 +55,11 @@ public final class SparkTrainer {
             double rate = settings.learningRate(epoch);
             spark.getNetwork().setLearningRate(rate);
             JavaRDD<String> blocks = data.epoch(sc, epoch, block, workers);
-            spark.fitPaths(blocks, data);
-            blocks.unpersist(false); // DL4J persists the keys of an epoch and leaves them
+            try {
+                spark.fitPaths(blocks, data);
+            } finally {
+                blocks.unpersist(false); // DL4J persists the keys of an epoch and leaves them
+            }
             double loss = spark.getScore();
             Optional<String> broken = ParameterCheck.firstNonFiniteLayer(spark.getNetwork());
             if (!Double.isFinite(loss) || broken.isPresent()) {
