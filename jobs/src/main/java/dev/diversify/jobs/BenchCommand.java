@@ -23,7 +23,8 @@ import dev.diversify.metrics.CostCounter;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
 import dev.diversify.models.Models;
-import dev.diversify.prune.Criteria;
+import dev.diversify.prune.Budget;
+import dev.diversify.prune.L1Norm;
 import dev.diversify.prune.PlanBuilder;
 import dev.diversify.surgery.Surgery;
 import dev.diversify.train.EpochReport;
@@ -53,15 +54,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify bench}: speed measurements, never part of the test run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures after warm-up: the median and spread of several repetitions.",
-            "similarity  the diversifying rule on each distinct layer shape at width 1, next to the bare float64 product",
-            "train       training images/s of each model at width 1, batch --batch, input 3x32x32",
-            "infer       inference images/s, likewise",
-            "pruned      inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original",
-            "spark       parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20)",
-            "memory      (only when asked for) --epochs of parameter-averaging training on --images real images; "
-                + "memory after each epoch and the peak; exit 1 unless resident memory after the last epoch is "
-                + "within 10 % of its value after the first"})
+        header = "Measures the speed of the rule, of training and inference, and the memory of training.",
+        description = {"Every figure is taken after warm-up, as the median and spread of --repetitions runs. --what "
+                + "chooses what is measured:",
+            "similarity: the diversifying rule on each distinct layer shape at width 1, next to the bare float64 product.",
+            "train: training images/s of each model at width 1, batch --batch, input 3x32x32.",
+            "infer: inference images/s, likewise.",
+            "pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original.",
+            "spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20).",
+            "memory (only when asked for): --epochs of parameter-averaging training on --images real images, with "
+                + "memory after each epoch and the peak; exits 1 unless resident memory after the last epoch is "
+                + "within 10 %% of its value after the first."})
 final class BenchCommand implements Callable<Integer> {
     enum What { similarity, train, infer, pruned, spark, memory, all }
 
@@ -188,12 +191,12 @@ final class BenchCommand implements Callable<Integer> {
         ModelSpec spec = ModelSpec.cifar(Architecture.VGG16, 10);
         ComputationGraph original = Models.build(spec);
         ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), Models.inputType(spec));
-        Map<String, Integer> budget = new LinkedHashMap<>();
+        Map<String, Budget> budget = new LinkedHashMap<>();
         for (PruningGroup group : channels.groups(ResidualPolicy.COUPLED)) {
-            budget.put(group.name(), Math.max(1, (int) Math.round(keep * group.channels())));
+            budget.put(group.name(), new Budget.Keep(Math.max(1, (int) Math.round(keep * group.channels()))));
         }
         PruningPlan plan = PlanBuilder.plan(channels, ResidualPolicy.COUPLED,
-                PlanBuilder.sameBudget(Criteria.L1, original, channels.groups(ResidualPolicy.COUPLED), budget, 1));
+                PlanBuilder.select(new L1Norm(), original, channels.groups(ResidualPolicy.COUPLED), budget));
         ComputationGraph pruned = Surgery.apply(original, Models.inputType(spec), plan);
         long before = CostCounter.count(original.getConfiguration(), Models.inputType(spec)).flops();
         long after = CostCounter.count(pruned.getConfiguration(), Models.inputType(spec)).flops();
@@ -238,7 +241,7 @@ final class BenchCommand implements Callable<Integer> {
      * Trains {@code architecture} as the pipeline does (Spark local mode on every core, parameter averaging
      * every 4 minibatches, blocks streamed from the files) and reports memory after each epoch and the
      * peak resident memory sampled every 200 ms. True when memory stayed flat: resident memory after the
-     * last epoch within 10 % of its value after the first.
+     * last epoch within 10 %% of its value after the first.
      */
     private boolean memory(Architecture architecture) throws Exception {
         String path = data;

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify data}: look at a dataset before a long job, or generate one in the real formats. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Inspect a dataset, or generate a synthetic one in the CIFAR-10, CIFAR-100 or IDX format.",
+        header = "Inspects a dataset, or generates a synthetic one in the CIFAR-10, CIFAR-100 or IDX format.",
+        description = "Datasets are directories of the original binary files, on a local disk, file:// or hdfs://.",
         subcommands = {DataCommand.Inspect.class, DataCommand.Generate.class})
 final class DataCommand implements Runnable {
     @Spec
@@ -31,13 +32,11 @@ final class DataCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: inspect or generate");
     }
 
-    static DataFormat parseFormat(String id) {
-        return id == null ? null : DataFormat.fromId(id);
-    }
-
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = {"Validates a dataset directory (local, file:// or hdfs://) and prints its format, image shape,",
-                "images per split, class histogram and per-channel mean/std of the training split."})
+            header = "Validates a dataset directory and prints what it holds.",
+            description = "Reads a dataset directory (local, file:// or hdfs://) and prints its format, image shape, "
+                + "images per split, class histogram and the per-channel mean and standard deviation of the "
+                + "training split.")
     static final class Inspect implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -45,16 +44,16 @@ final class DataCommand implements Runnable {
         @Parameters(paramLabel = "PATH", description = "The directory holding the dataset's files.")
         private String path;
 
-        @Option(names = "--format", paramLabel = "FORMAT",
+        @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
                 description = "cifar10, cifar100 or idx (default: recognised from the files).")
-        private String format;
+        private DataFormat format;
 
         @Option(names = "--coarse", description = "CIFAR-100: use the 20 coarse labels instead of the 100 fine ones.")
         private boolean coarse;
 
         @Override
         public Integer call() {
-            DatasetSource source = new DataSourceSpec(path, parseFormat(format), coarse, 0, false).open();
+            DatasetSource source = new DataSourceSpec(path, format, coarse, 0, false).open();
             LabeledImages train = source.readAll(Split.TRAIN);
             LabeledImages test = source.readAll(Split.TEST);
             long[] trainCounts = train.classHistogram(source.numClasses());
@@ -84,14 +83,15 @@ final class DataCommand implements Runnable {
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = {"Writes a learnable synthetic dataset in the exact CIFAR-10, CIFAR-100 or IDX format:",
-                "each class has its own colour and stripe pattern, each image its own phase, contrast and noise."})
+            header = "Writes a learnable synthetic dataset in the exact CIFAR-10, CIFAR-100 or IDX format.",
+            description = "Each class has its own colour and stripe pattern, and each image its own phase, contrast "
+                + "and noise, so that networks learn it in a few epochs: a stand-in where real data cannot be had.")
     static final class Generate implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--format", paramLabel = "FORMAT", required = true, description = "cifar10, cifar100 or idx.")
-        private String format;
+        @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class, required = true, description = "cifar10, cifar100 or idx.")
+        private DataFormat format;
 
         @Option(names = "--out", paramLabel = "DIR", required = true,
                 description = "The directory to create (must not exist); local, file:// or hdfs://.")
@@ -113,7 +113,7 @@ final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
-            DataFormat dataFormat = parseFormat(format);
+            DataFormat dataFormat = format;
             SyntheticData.write(dataFormat, out, train, test, seed, !plain);
             spec.commandLine().getOut().printf("wrote %,d training and %,d test images (%s) to %s%n",
                     train, test, dataFormat.id(), out);

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "diversify",
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
-        description = "Compresses CNNs by filter pruning with the diversifying algorithm, on Spark.",
+        header = "Compresses CNNs by filter pruning with the diversifying algorithm, on Spark.",
+        description = "Run a command with --help for its options; 'run' is the whole pipeline.",
         subcommands = {ModelsCommand.class, DataCommand.class, SelectCommand.class, PruneCommand.class, BenchCommand.class,
             RunCommand.class, ResultsCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class})

@@ -2,8 +2,9 @@ package dev.diversify.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.diversify.data.ImageShape;
 import dev.diversify.metrics.CostCounter;
-import dev.diversify.metrics.LayerCost;
+import dev.diversify.layers.LayerCost;
 import dev.diversify.metrics.ModelCost;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
@@ -21,9 +22,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify models}: parameters, MACs and FLOPs of the architectures, per layer. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"Prints each model's parameters, MACs and FLOPs (FLOPs = 2 x MACs), in total and per layer.",
-            "Parameters are trainable ones (weights, biases, batch-norm gamma/beta); batch-norm running "
-                    + "statistics are counted apart. MACs count convolutions and dense layers."})
+        header = "Prints each model's parameters, MACs and FLOPs, in total and per layer.",
+        description = "Parameters are the trainable ones (weights, biases, batch-norm gamma and beta); batch-norm "
+                + "running statistics are counted apart. MACs count the multiply-accumulates of convolutions and "
+                + "dense layers for one image, and FLOPs = 2 x MACs.")
 final class ModelsCommand implements Callable<Integer> {
     enum Format { table, json }
 
@@ -42,9 +44,9 @@ final class ModelsCommand implements Callable<Integer> {
             description = "Width multiplier applied to every channel count (default: ${DEFAULT-VALUE}).")
     private double width;
 
-    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32",
+    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class,
             description = "Input shape (default: ${DEFAULT-VALUE}).")
-    private String input;
+    private ImageShape input;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
@@ -54,10 +56,9 @@ final class ModelsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Architecture> architectures = "all".equalsIgnoreCase(model)
                 ? List.of(Architecture.values()) : List.of(Architecture.fromId(model));
-        int[] shape = InputShape.parse(input);
         List<Map<String, Object>> summaries = new ArrayList<>();
         for (Architecture architecture : architectures) {
-            ModelSpec modelSpec = new ModelSpec(architecture, classes, shape[0], shape[1], shape[2], width,
+            ModelSpec modelSpec = new ModelSpec(architecture, classes, input.channels(), input.height(), input.width(), width,
                     ModelSpec.DEFAULT_SEED);
             summaries.add(summary(modelSpec, CostCounter.count(Models.configuration(modelSpec),
                     Models.inputType(modelSpec))));

@@ -1,5 +1,6 @@
 package dev.diversify.jobs;
 
+import dev.diversify.data.ImageShape;
 import dev.diversify.graph.ChannelGraph;
 import dev.diversify.graph.PruningGroup;
 import dev.diversify.graph.PruningPlan;
@@ -8,6 +9,8 @@ import dev.diversify.io.HadoopFiles;
 import dev.diversify.metrics.CostCounter;
 import dev.diversify.metrics.ModelCost;
 import dev.diversify.models.ModelFiles;
+import dev.diversify.prune.Budget;
+import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.PlanBuilder;
 import dev.diversify.surgery.Surgery;
 import java.io.PrintWriter;
@@ -26,10 +29,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify prune}: physically prunes a trained model with a plan, given or computed. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"Prunes a trained model saved with DL4J's ModelSerializer (a ComputationGraph; a",
-            "MultiLayerNetwork is converted) and prints parameters and MACs before and after. The plan is",
-            "read from --plan, or computed with the diversifying rule from --tau and/or --taus; a computed",
-            "plan is written next to the output as OUT.plan.json, so it can be replayed."})
+        header = "Prunes a trained model and prints its parameters and MACs before and after.",
+        description = "Reads a model saved with DL4J's ModelSerializer (a ComputationGraph; a MultiLayerNetwork is "
+                + "converted). The plan is read from --plan, or computed with the diversifying rule from --tau "
+                + "and/or --taus; a computed plan is written next to the output as OUT.plan.json, so that it can "
+                + "be replayed.")
 final class PruneCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -59,13 +63,12 @@ final class PruneCommand implements Callable<Integer> {
             description = "coupled (prune residual channels jointly) or internal (leave them) (default: ${DEFAULT-VALUE}).")
     private ResidualPolicy policy;
 
-    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", description = "Input shape (default: ${DEFAULT-VALUE}).")
-    private String input;
+    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class, description = "Input shape (default: ${DEFAULT-VALUE}).")
+    private ImageShape input;
 
     @Override
     public Integer call() {
-        int[] shape = InputShape.parse(input);
-        InputType inputType = InputType.convolutional(shape[1], shape[2], shape[0]);
+        InputType inputType = InputType.convolutional(input.height(), input.width(), input.channels());
         ComputationGraph original = ModelFiles.load(model);
         ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), inputType);
         PruningPlan plan;
@@ -77,11 +80,11 @@ final class PruneCommand implements Callable<Integer> {
             plan = PruningPlan.fromJson(HadoopFiles.readText(source.plan));
         } else {
             List<PruningGroup> groups = channels.groups(policy);
-            Map<String, Double> taus = new HashMap<>();
+            Map<String, Budget> taus = new HashMap<>();
             for (PruningGroup group : groups) {
                 Double tau = source.taus.getOrDefault(group.name(), source.tau);
                 if (tau != null) {
-                    taus.put(group.name(), tau);
+                    taus.put(group.name(), new Budget.Threshold(tau));
                 }
             }
             source.taus.keySet().stream().filter(name -> groups.stream().noneMatch(g -> g.name().equals(name)))
@@ -90,7 +93,7 @@ final class PruneCommand implements Callable<Integer> {
                                 + "under the " + policy.name().toLowerCase() + " policy; groups: "
                                 + groups.stream().map(PruningGroup::name).toList());
                     });
-            plan = PlanBuilder.plan(channels, policy, PlanBuilder.diversify(original, groups, taus));
+            plan = PlanBuilder.plan(channels, policy, PlanBuilder.select(new DiversifyingRule(), original, groups, taus));
         }
         ComputationGraph pruned = Surgery.apply(original, inputType, plan);
         ModelFiles.save(pruned, out);

@@ -1,6 +1,6 @@
 package dev.diversify.jobs;
 
-import dev.diversify.experiment.RunLayout;
+import dev.diversify.results.RunLayout;
 import dev.diversify.io.HadoopFiles;
 import dev.diversify.report.HtmlReport;
 import java.util.concurrent.Callable;
@@ -12,9 +12,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify report}: the HTML page of a run. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Writes one self-contained HTML page (plots embedded as PNG data, no network needed) from a run's",
-            "Parquet tables: results table, accuracy vs params and vs FLOPs, channels per layer, sweep curves,",
-            "training curves. A run writes RUN_DIR/report.html itself when it ends."})
+        header = "Writes a run's results as one self-contained HTML page.",
+        description = "Reads a run's Parquet tables and writes one page with the plots embedded as PNG data (no "
+                + "network needed): the results table, accuracy against parameters and against FLOPs, channels "
+                + "per layer, sweep curves, training curves and memory. A run writes RUN_DIR/report.html itself "
+                + "when it ends.")
 final class ReportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -1,6 +1,6 @@
 package dev.diversify.jobs;
 
-import dev.diversify.experiment.Results;
+import dev.diversify.report.MarkdownSummary;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify results}: the summary table of a run, from its Parquet metrics. */
 @Command(name = "results", mixinStandardHelpOptions = true,
-        description = "Prints the summary table of a run from its Parquet metrics (read with Spark SQL).")
+        header = "Prints the summary table of a run.",
+        description = "Reads the run's Parquet metrics with Spark SQL and prints one Markdown row per experiment; "
+                + "--detail adds every method and state, the chosen thresholds and the channels per convolution.")
 final class ResultsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -24,8 +26,8 @@ final class ResultsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkSessions.requireRun(runDirectory);
-        String table = SparkSessions.with("diversify results", spark -> Results.summary(spark, runDirectory)
-                + (detail ? Results.detail(spark, runDirectory) : ""));
+        String table = SparkSessions.with("diversify results", spark -> MarkdownSummary.summary(spark, runDirectory)
+                + (detail ? MarkdownSummary.detail(spark, runDirectory) : ""));
         spec.commandLine().getOut().print(table);
         spec.commandLine().getOut().flush();
         return 0;

@@ -1,10 +1,11 @@
 package dev.diversify.jobs;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.diversify.experiment.Pipeline;
 import dev.diversify.experiment.Progress;
-import dev.diversify.experiment.RunLayout;
+import dev.diversify.results.RunLayout;
 import dev.diversify.experiment.RunSettings;
 import dev.diversify.io.HadoopFiles;
 import java.io.File;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify run}: the pipeline, every experiment of a config through every stage. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the experiments of a config: baseline, similarity, threshold sweep, pruning,",
-            "retraining and comparisons, with metrics as Parquet under RUN_ROOT/RUN_ID. A rerun with the same",
-            "--run-id resumes, skipping the stages that completed."})
+        header = "Runs the experiments of a config through every stage of the pipeline.",
+        description = "Each experiment goes through its baseline, similarities, threshold sweep, pruning, "
+                + "retraining and comparisons, with its metrics written as Parquet under RUN_ROOT/RUN_ID. A rerun "
+                + "with the same --run-id resumes, skipping the stages that completed. The config is checked "
+                + "whole before any work starts: unknown keys and bad values are listed together and exit 2.")
 final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -55,14 +58,22 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The config of a run: {@code file} over the defaults (or, without a file, {@code -Dconfig.file} or the
+     * defaults alone).
+     *
+     * @throws IllegalArgumentException naming the file, line and problem for a missing file, a HOCON syntax
+     *     error or an unresolved substitution
+     */
     static Config load(File file) {
         ConfigFactory.invalidateCaches();
-        if (file == null) {
-            return ConfigFactory.load();
-        }
-        if (!file.isFile()) {
+        if (file != null && !file.isFile()) {
             throw new IllegalArgumentException("config file not found: " + file);
         }
-        return ConfigFactory.load(ConfigFactory.parseFile(file));
+        try {
+            return file == null ? ConfigFactory.load() : ConfigFactory.load(ConfigFactory.parseFile(file));
+        } catch (ConfigException e) { // its message starts with the file and line
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

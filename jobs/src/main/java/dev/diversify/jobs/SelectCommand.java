@@ -2,12 +2,12 @@ package dev.diversify.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.diversify.prune.Budget;
 import dev.diversify.prune.Criteria;
+import dev.diversify.prune.Criterion;
 import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.FilterBank;
-import dev.diversify.prune.L1Norm;
 import dev.diversify.prune.NpyFile;
-import dev.diversify.prune.RandomChoice;
 import dev.diversify.prune.Removal;
 import dev.diversify.prune.Selection;
 import java.io.PrintWriter;
@@ -26,8 +26,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code diversify select}: which filters of one layer stay, from weights exported by any framework. */
 @Command(name = "select", mixinStandardHelpOptions = true,
-        description = {"Reads one layer's weights from a NumPy .npy file (float32 or float64, shape [N, C, kH, kW]",
-            "or [N, D]) and prints the kept filter indices as one comma-separated line."})
+        header = "Prints which filters of one layer stay, given its weights as a NumPy file.",
+        description = "Reads the layer's weights (float32 or float64, shape [N, C, kH, kW] or [N, D], from any "
+                + "framework) and prints the kept filter indices as one comma-separated line, or with --json "
+                + "the removals and the edge that removed each.")
 final class SelectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -36,17 +38,19 @@ final class SelectCommand implements Callable<Integer> {
     private Path weights;
 
     @Option(names = "--criterion", paramLabel = "C", defaultValue = "diversify",
-            description = "diversify, l1 or random (default: ${DEFAULT-VALUE}).")
-    private String criterion;
+            description = "The criterion: diversify, l1 or random (default: ${DEFAULT-VALUE}).")
+    private Criteria criterion;
 
-    @Option(names = "--tau", paramLabel = "T", description = "diversify: the cosine-distance threshold in [0, 2].")
+    @Option(names = "--tau", paramLabel = "T",
+            description = "diversify: remove filters while two kept ones are within this cosine distance, in [0, 2].")
     private Double tau;
 
     @Option(names = "--min-keep", paramLabel = "K",
-            description = "diversify: keep at least K filters (default: max(1, ceil(0.1 N))).")
+            description = "diversify with --tau: keep at least K filters (default: max(1, ceil(0.1 N))).")
     private Integer minKeep;
 
-    @Option(names = "--keep", paramLabel = "N", description = "l1 and random: keep exactly N filters.")
+    @Option(names = "--keep", paramLabel = "N",
+            description = "Keep exactly N filters: the only budget of l1 and random; for diversify, its first removals.")
     private Integer keep;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "random: the seed (default: ${DEFAULT-VALUE}).")
@@ -57,28 +61,25 @@ final class SelectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Criteria chosen = Criteria.fromId(criterion);
+        if (tau != null && keep != null) {
+            throw new IllegalArgumentException("give either --tau or --keep, not both");
+        }
+        if (tau == null && keep == null) {
+            throw new IllegalArgumentException(criterion == Criteria.DIVERSIFY
+                    ? "--tau is required with --criterion diversify (or --keep N)"
+                    : "--keep is required with --criterion " + criterion.id());
+        }
+        if (minKeep != null && (criterion != Criteria.DIVERSIFY || tau == null)) {
+            throw new IllegalArgumentException("--min-keep applies only to --criterion diversify with --tau");
+        }
         FilterBank filters;
         try {
             filters = FilterBank.of(NpyFile.read(weights));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(weights + ": " + e.getMessage(), e);
         }
-        Selection selection = switch (chosen) {
-            case DIVERSIFY -> {
-                if (tau == null) {
-                    throw new IllegalArgumentException("--tau is required with --criterion diversify");
-                }
-                yield DiversifyingRule.select(filters, tau,
-                        minKeep != null ? minKeep : DiversifyingRule.defaultMinKeep(filters.count()));
-            }
-            case L1, RANDOM -> {
-                if (keep == null) {
-                    throw new IllegalArgumentException("--keep is required with --criterion " + chosen.id());
-                }
-                yield chosen == Criteria.L1 ? L1Norm.select(filters, keep) : RandomChoice.select(filters.count(), keep, seed);
-            }
-        };
+        Criterion chosen = minKeep != null ? new DiversifyingRule(minKeep) : criterion.create(seed);
+        Selection selection = chosen.select(filters, tau != null ? new Budget.Threshold(tau) : new Budget.Keep(keep));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report(selection)));
@@ -91,7 +92,7 @@ final class SelectCommand implements Callable<Integer> {
 
     private Map<String, Object> report(Selection selection) {
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("criterion", criterion);
+        report.put("criterion", criterion.id());
         report.put("filters", selection.total());
         if (tau != null) {
             report.put("tau", tau);
@@ -104,7 +105,7 @@ final class SelectCommand implements Callable<Integer> {
             if (r.partner() != Removal.NO_PARTNER) {
                 row.put("partner", r.partner());
                 row.put("distance", r.distance());
-            } else if (Criteria.fromId(criterion) == Criteria.DIVERSIFY) {
+            } else if (criterion == Criteria.DIVERSIFY) {
                 row.put("dead", true);
             }
             removed.add(row);

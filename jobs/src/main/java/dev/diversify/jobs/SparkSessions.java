@@ -1,7 +1,7 @@
 package dev.diversify.jobs;
 
 import dev.diversify.backend.OneDnn;
-import dev.diversify.experiment.RunLayout;
+import dev.diversify.results.RunLayout;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 

@@ -35,11 +35,16 @@ class PruneCommandsTest {
 
     /** Writes a float32 or float64 .npy file in C order. */
     static Path npy(Path file, String descr, long[] shape, double... values) throws IOException {
+        return npy(file, descr, false, shape, values);
+    }
+
+    /** Writes a .npy file whose {@code values} are laid out in C or (with {@code fortran}) column-major order. */
+    static Path npy(Path file, String descr, boolean fortran, long[] shape, double... values) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (long d : shape) {
             dims.append(d).append(", ");
         }
-        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" + dims + "), }";
         int padded = (header.length() + 11 + 63) / 64 * 64 - 10;
         header = String.format("%-" + (padded - 1) + "s\n", header);
         int item = descr.endsWith("4") ? 4 : 8;
@@ -77,6 +82,13 @@ class PruneCommandsTest {
         // Filters 0 and 1 are nearly parallel; 0 is closer to 2 (larger S), so 0 goes, then min-keep stops.
         assertEquals("1,2", CliRun.of("select", "--weights", wide.toString(), "--tau", "1.9", "--min-keep", "2")
                 .out().trim(), "min-keep stops the rule");
+        Path columnMajor = npy(dir.resolve("f.npy"), "<f8", true, new long[] {3, 2}, 1, 2, 5, 1, 2.0001, 1);
+        assertEquals("1,2", CliRun.of("select", "--weights", columnMajor.toString(), "--criterion", "l1", "--keep", "2")
+                .out().trim(), "the same layer saved in Fortran order");
+        assertEquals("1,2", CliRun.of("select", "--weights", columnMajor.toString(), "--tau", "1.9", "--min-keep", "2")
+                .out().trim());
+        // a count budget for the rule: its removal order (0 duplicates 2; then 1 is closer to 3 and has the larger S)
+        assertEquals("2,3", CliRun.of("select", "--weights", weights.toString(), "--keep", "2").out().trim());
     }
 
     @Test
@@ -94,6 +106,22 @@ class PruneCommandsTest {
         assertTrue(noTau.err().contains("--tau is required"), noTau.err());
         assertTrue(CliRun.of("select", "--weights", dir.resolve("none.npy").toString(), "--tau", "0").err()
                 .contains("weights file not found"));
+        CliRun both = CliRun.of("select", "--weights", weights.toString(), "--tau", "0.5", "--keep", "2");
+        assertEquals(2, both.exitCode());
+        assertTrue(both.err().contains("either --tau or --keep"), both.err());
+        CliRun l1Tau = CliRun.of("select", "--weights", weights.toString(), "--criterion", "l1", "--tau", "0.5");
+        assertEquals(2, l1Tau.exitCode());
+        assertTrue(l1Tau.err().contains("l1 keeps a number of filters"), l1Tau.err());
+    }
+
+    /** ../shared/cases/zero-length-filters.npy: a layer whose filters have no weights. */
+    @Test
+    void filtersWithoutWeightsAreRefusedNamingFileAndShape() throws Exception {
+        Path empty = npy(dir.resolve("zero-length-filters.npy"), "<f8", new long[] {4, 0});
+        CliRun run = CliRun.of("select", "--weights", empty.toString(), "--tau", "0.5");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("zero-length-filters.npy") && run.err().contains("[4, 0]")
+                && run.err().contains("no weights"), run.err());
     }
 
     @Test

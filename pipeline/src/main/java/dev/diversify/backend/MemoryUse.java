@@ -10,6 +10,10 @@ import org.bytedeco.javacpp.Pointer;
  * native libraries, thread stacks), measured as resident minus committed heap since ND4J's CPU backend
  * does not count its own allocations; and the resident set size of the whole process as the kernel
  * counts it (what an out-of-memory killer or a YARN container limit sees).
+ *
+ * @param heapBytes     Java heap in use, in bytes
+ * @param offHeapBytes  resident memory outside the committed Java heap, in bytes (at least 0)
+ * @param residentBytes resident set size of the process, in bytes
  */
 public record MemoryUse(long heapBytes, long offHeapBytes, long residentBytes) {
 
@@ -20,7 +24,7 @@ public record MemoryUse(long heapBytes, long offHeapBytes, long residentBytes) {
         return new MemoryUse(heap.getUsed(), Math.max(0, resident - heap.getCommitted()), resident);
     }
 
-    /** Mebibytes (2^20 bytes). */
+    /** {@code bytes} in mebibytes (MiB, 2^20 bytes). */
     public static double mib(long bytes) {
         return bytes / (1024.0 * 1024.0);
     }

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
  * in any JVM (driver, executor, test). The other half of the fix is {@code org.nd4j.nativeblas.Nd4jCpu}.
  */
 public final class OneDnn {
+    /** The system property DL4J reads: helpers are on only when it is {@code false}. */
     public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
 
     private OneDnn() {

@@ -6,6 +6,7 @@ import dev.diversify.graph.ResidualPolicy;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
 import dev.diversify.models.Models;
+import dev.diversify.prune.Budget;
 import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.FilterBank;
 import dev.diversify.prune.PlanBuilder;
@@ -43,7 +44,7 @@ public final class SimilarityBenchmark {
                 continue; // same shape, same cost: one row per distinct layer shape keeps the table short
             }
             // The weights' float64 copy is part of the rule's cost, so each repetition starts from the layer.
-            Timing rule = Timing.measure(() -> DiversifyingRule.select(PlanBuilder.filters(graph, group), tau),
+            Timing rule = Timing.measure(() -> new DiversifyingRule().select(PlanBuilder.filters(graph, group), new Budget.Threshold(tau)),
                     warmup, repetitions);
             INDArray matrix = Nd4j.rand(DataType.DOUBLE, filters.count(), filters.dimension());
             Timing product = Timing.measure(() -> matrix.mmul(matrix.transpose()), warmup, repetitions);

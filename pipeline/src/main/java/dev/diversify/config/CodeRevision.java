@@ -11,6 +11,10 @@ public final class CodeRevision {
     private CodeRevision() {
     }
 
+    /**
+     * The abbreviated commit id from the {@code /diversify-git.properties} resource, with {@code -dirty}
+     * when the tree had uncommitted changes; {@code unknown} when the resource is missing or unreadable.
+     */
     public static String get() {
         return VALUE;
     }

@@ -17,6 +17,12 @@ public final class ConfigReader {
     private final String prefix;
     private final List<String> problems;
 
+    /**
+     * A reader of the sub-tree {@code path} of {@code config} (empty when absent), with a new problem list;
+     * problems are reported under {@code path}.
+     *
+     * @throws com.typesafe.config.ConfigException.WrongType when {@code path} holds a value that is not an object
+     */
     public ConfigReader(Config config, String path) {
         this(config.hasPath(path) ? config.getConfig(path) : com.typesafe.config.ConfigFactory.empty(), path + ".",
                 new ArrayList<>());
@@ -38,21 +44,31 @@ public final class ConfigReader {
         this.problems = problems;
     }
 
-    /** A reader of the sub-tree {@code path} that reports into the same problem list. */
+    /**
+     * A reader of the sub-tree {@code path} (empty when absent) that reports into the same problem list.
+     *
+     * @throws com.typesafe.config.ConfigException.WrongType when {@code path} holds a value that is not an object
+     */
     public ConfigReader at(String path) {
         Config sub = config.hasPath(path) ? config.getConfig(path) : com.typesafe.config.ConfigFactory.empty();
         return new ConfigReader(sub, prefix + path + ".", problems);
     }
 
+    /** Records a problem, shown as {@code <full path>: <message>}. */
     public void problem(String path, String message) {
         problems.add(prefix + path + ": " + message);
     }
 
+    /** The problems recorded so far, in order (a copy). */
     public List<String> problems() {
         return List.copyOf(problems);
     }
 
-    /** Throws {@link InvalidConfigException} listing every problem found so far, if any. */
+    /**
+     * Throws {@link InvalidConfigException} listing every problem found so far, if any.
+     *
+     * @throws InvalidConfigException when a problem was recorded
+     */
     public void check() {
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
@@ -70,18 +86,22 @@ public final class ConfigReader {
         return fallback;
     }
 
+    /** The string at {@code path}; a problem and {@code ""} when missing or of the wrong type. */
     public String string(String path) {
         return read(path, "", config::getString);
     }
 
+    /** The boolean at {@code path}; a problem and {@code false} when missing or of the wrong type. */
     public boolean bool(String path) {
         return read(path, false, config::getBoolean);
     }
 
+    /** The long at {@code path}; a problem and 0 when missing or not a number. */
     public long longValue(String path) {
         return read(path, 0L, config::getLong);
     }
 
+    /** The int at {@code path}; a problem and {@code min} when missing, not an int, or below {@code min}. */
     public int intAtLeast(String path, int min) {
         int value = read(path, min, config::getInt);
         if (value < min) {
@@ -91,6 +111,7 @@ public final class ConfigReader {
         return value;
     }
 
+    /** The number at {@code path}; a problem and {@code min} when missing, not a number, or outside [min, max]. */
     public double doubleIn(String path, double min, double max) {
         double value = read(path, min, config::getDouble);
         if (!(value >= min && value <= max)) {
@@ -100,21 +121,29 @@ public final class ConfigReader {
         return value;
     }
 
+    /** The list of strings at {@code path}; a problem and an empty list when missing or of another type. */
     public List<String> strings(String path) {
         return read(path, List.of(), config::getStringList);
     }
 
-    /** The keys directly under {@code path}, sorted (HOCON objects have no order). */
+    /**
+     * The keys directly under {@code path}, sorted (HOCON objects have no order); a problem and an empty
+     * list when missing or not an object.
+     */
     public List<String> keys(String path) {
         com.typesafe.config.ConfigObject object = read(path, null, config::getObject);
         return object == null ? List.of() : object.keySet().stream().sorted().toList();
     }
 
+    /** The list of numbers at {@code path}; a problem and an empty list when missing or of another type. */
     public List<Double> doubles(String path) {
         return read(path, List.of(), config::getDoubleList);
     }
 
-    /** An enum constant written in lower case with dashes ({@code one-shot} for ONE_SHOT). */
+    /**
+     * An enum constant written in lower case with dashes ({@code one-shot} for ONE_SHOT; any case, blanks
+     * trimmed); a problem naming the accepted values and the first constant when missing or unknown.
+     */
     public <E extends Enum<E>> E enumValue(String path, Class<E> type) {
         String text = read(path, null, config::getString);
         if (text == null) {
@@ -134,7 +163,12 @@ public final class ConfigReader {
         return type.getEnumConstants()[0];
     }
 
-    /** Runs a domain check that throws {@link IllegalArgumentException}, recording its message under {@code path}. */
+    /**
+     * Runs a domain check that throws {@link IllegalArgumentException}, recording its message under
+     * {@code path}.
+     *
+     * @return what {@code construction} returns, or null when it threw
+     */
     public <T> T validated(String path, java.util.function.Supplier<T> construction) {
         try {
             return construction.get();

@@ -9,12 +9,20 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Turns raw images into DL4J minibatches: features {@code [n, C, H, W]} normalised per channel,
- * labels one-hot {@code [n, classes]}; optionally augmented and shuffled, both from one seed.
+ * Turns raw images into DL4J minibatches: float features {@code [n, C, H, W]} normalised per channel,
+ * {@code (pixel / 255 - mean[c]) / std[c]}, labels one-hot float {@code [n, classes]}; optionally
+ * augmented and shuffled, both from one seed.
+ *
+ * @param batchSize    images per minibatch (the last one of {@link #of} may be smaller)
+ * @param numClasses   the width of the one-hot labels; every label must be below it
+ * @param stats        the per-channel mean and std (of pixels scaled to [0, 1]) to normalise with; null
+ *                     only scales pixels to [0, 1]
+ * @param augmentation the training augmentation, or null for none
  */
 public record Batches(int batchSize, int numClasses, ChannelStats stats, Augmentation augmentation)
         implements Serializable {
 
+    /** @throws IllegalArgumentException when {@code batchSize < 1} or {@code numClasses < 2} */
     public Batches {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -24,12 +32,23 @@ public record Batches(int batchSize, int numClasses, ChannelStats stats, Augment
         }
     }
 
-    /** Evaluation batches: no augmentation, input order. */
+    /**
+     * Evaluation batches: no augmentation, input order.
+     *
+     * @throws IllegalArgumentException when {@code batchSize < 1} or {@code numClasses < 2}
+     */
     public static Batches forEvaluation(int batchSize, int numClasses, ChannelStats stats) {
         return new Batches(batchSize, numClasses, stats, null);
     }
 
-    /** All of {@code images} as minibatches; shuffled and augmented from {@code seed} when augmenting. */
+    /**
+     * All of {@code images} as minibatches of {@code batchSize} (the last may be smaller): features
+     * {@code [b, C, H, W]} and one-hot labels {@code [b, numClasses]}. Shuffled and augmented from {@code seed}
+     * when augmenting; in input order otherwise.
+     *
+     * @throws IllegalArgumentException when {@code stats} has another channel count than the images, or a
+     *         label is {@code numClasses} or more
+     */
     public List<DataSet> of(LabeledImages images, long seed) {
         Random random = new Random(seed);
         int[] order = order(images.size(), augmentation == null ? null : random);
@@ -43,6 +62,10 @@ public record Batches(int batchSize, int numClasses, ChannelStats stats, Augment
     /**
      * All of {@code images} as one {@code DataSet} of {@code images.size()} examples in an order shuffled
      * from {@code seed}, augmented when this training augments: a training block ({@link TrainingBlocks}).
+     * Features {@code [n, C, H, W]}, one-hot labels {@code [n, numClasses]}; {@code batchSize} is not used.
+     *
+     * @throws IllegalArgumentException when {@code stats} has another channel count than the images, or a
+     *         label is {@code numClasses} or more
      */
     public DataSet shuffled(LabeledImages images, long seed) {
         Random random = new Random(seed);

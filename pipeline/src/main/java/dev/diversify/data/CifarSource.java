@@ -13,9 +13,10 @@ import java.util.stream.IntStream;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The CIFAR-10 and CIFAR-100 binary distributions. Each record is its label byte(s) and then the
- * 1024 red, 1024 green and 1024 blue values of a 32x32 image, row-major. Opening checks that every
- * file exists and holds a whole, non-zero number of records; reading checks every label.
+ * The CIFAR-10 and CIFAR-100 binary distributions (format: https://www.cs.toronto.edu/~kriz/cifar.html,
+ * "Binary version"). Each record is its label byte(s) and then the 1024 red, 1024 green and 1024 blue
+ * values of a 32x32 image, row-major. Opening checks that every file exists and holds a whole, non-zero
+ * number of records; reading checks every label.
  */
 final class CifarSource implements DatasetSource {
     static final List<String> CIFAR10_TRAIN_FILES = IntStream.rangeClosed(1, 5)
@@ -110,31 +111,40 @@ final class CifarSource implements DatasetSource {
         return IntStream.range(0, numClasses()).mapToObj(Integer::toString).toList();
     }
 
+    /** {@link DataFormat#CIFAR10} or {@link DataFormat#CIFAR100}, as opened. */
     @Override
     public DataFormat format() {
         return format;
     }
 
+    /** The directory given to {@link #open}. */
     @Override
     public String location() {
         return location;
     }
 
+    /** Always 3x32x32. */
     @Override
     public ImageShape shape() {
         return SHAPE;
     }
 
+    /** 10 for CIFAR-10; 20 (coarse labels) or 100 (fine labels) for CIFAR-100. */
     @Override
     public int numClasses() {
         return format == DataFormat.CIFAR10 ? 10 : coarse ? 20 : 100;
     }
 
+    /**
+     * Read when opened from {@code batches.meta.txt} (CIFAR-10) or {@code coarse_label_names.txt} /
+     * {@code fine_label_names.txt} (CIFAR-100), blank lines skipped; "0", "1", ... when the file is absent.
+     */
     @Override
     public List<String> classNames() {
         return classNames;
     }
 
+    /** The records in all files of {@code split} (50,000 train and 10,000 test in the real distributions). */
     @Override
     public int count(Split split) {
         long total = 0;
@@ -144,6 +154,14 @@ final class CifarSource implements DatasetSource {
         return Math.toIntExact(total);
     }
 
+    /**
+     * Records {@code from} (inclusive) to {@code to} (exclusive) of {@code split}, across file boundaries; pixels
+     * are copied as stored (3x32x32, CHW, unsigned bytes), labels checked against {@link #numClasses()}.
+     *
+     * @throws IndexOutOfBoundsException when {@code from < 0}, {@code to > count(split)} or {@code from > to}
+     * @throws InvalidDataException      when a file is missing or truncated, or a label is out of range
+     * @throws UncheckedIOException      on any other read error
+     */
     @Override
     public LabeledImages read(Split split, int from, int to) {
         if (from < 0 || to > count(split) || from > to) {

@@ -7,7 +7,8 @@ import java.util.stream.IntStream;
 import org.apache.hadoop.fs.Path;
 
 /**
- * IDX image/label file pairs (MNIST, Fashion-MNIST): {@code train-images-idx3-ubyte} with
+ * IDX image/label file pairs (format from LeCun's MNIST page, http://yann.lecun.com/exdb/mnist/; MNIST,
+ * Fashion-MNIST): {@code train-images-idx3-ubyte} with
  * {@code train-labels-idx1-ubyte} and the {@code t10k-} pair, plain or {@code .gz}. Big-endian
  * headers: magic 0x00000803 then count, rows, columns for images; 0x00000801 then count for labels.
  * Grey images can be zero-padded to a square size and repeated to three channels.
@@ -103,36 +104,50 @@ final class IdxSource implements DatasetSource {
         }
     }
 
+    /** Always {@link DataFormat#IDX}. */
     @Override
     public DataFormat format() {
         return DataFormat.IDX;
     }
 
+    /** The directory given to {@link #open}. */
     @Override
     public String location() {
         return location;
     }
 
+    /** 1 channel, or 3 with {@code rgb}, of {@code max(padTo, rows)} x {@code max(padTo, columns)} pixels. */
     @Override
     public ImageShape shape() {
         return shape;
     }
 
+    /** Always 10 (the digits of MNIST, the classes of Fashion-MNIST). */
     @Override
     public int numClasses() {
         return CLASSES;
     }
 
+    /** "0" to "9": IDX has no names file. */
     @Override
     public List<String> classNames() {
         return IntStream.range(0, CLASSES).mapToObj(Integer::toString).toList();
     }
 
+    /** The image count declared in the header of {@code split}'s image file. */
     @Override
     public int count(Split split) {
         return counts[split.ordinal()];
     }
 
+    /**
+     * Records {@code from} (inclusive) to {@code to} (exclusive) of {@code split}: each grey image centred in
+     * {@link #shape()} (zero padding) and repeated over its channels, labels checked against 0..9.
+     *
+     * @throws IndexOutOfBoundsException when {@code from < 0}, {@code to > count(split)} or {@code from > to}
+     * @throws InvalidDataException      when a file is missing, truncated or corrupt gzip, or a label is 10 or more
+     * @throws java.io.UncheckedIOException on any other read error
+     */
     @Override
     public LabeledImages read(Split split, int from, int to) {
         if (from < 0 || to > count(split) || from > to) {

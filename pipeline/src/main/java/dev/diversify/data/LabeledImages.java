@@ -13,6 +13,13 @@ public final class LabeledImages implements Serializable {
     private final byte[] pixels;
     private final int[] labels;
 
+    /**
+     * Wraps the arrays without copying them; labels are not range-checked here.
+     *
+     * @param pixels {@code labels.length * shape.size()} unsigned bytes (0..255), CHW per image
+     * @param labels one class index per image
+     * @throws IllegalArgumentException when {@code pixels} has another length
+     */
     public LabeledImages(ImageShape shape, byte[] pixels, int[] labels) {
         if ((long) labels.length * shape.size() != pixels.length) {
             throw new IllegalArgumentException(labels.length + " labels need " + (long) labels.length * shape.size()
@@ -23,18 +30,26 @@ public final class LabeledImages implements Serializable {
         this.labels = labels;
     }
 
+    /** The shape C x H x W of every image. */
     public ImageShape shape() {
         return shape;
     }
 
+    /** The number of images. */
     public int size() {
         return labels.length;
     }
 
+    /**
+     * The class index of image {@code image}.
+     *
+     * @throws ArrayIndexOutOfBoundsException when {@code image} is outside {@code 0..size()-1}
+     */
     public int label(int image) {
         return labels[image];
     }
 
+    /** A copy of every label, in image order. */
     public int[] labels() {
         return labels.clone();
     }
@@ -52,7 +67,11 @@ public final class LabeledImages implements Serializable {
         return pixels;
     }
 
-    /** The images at {@code indices}, in that order. */
+    /**
+     * The images at {@code indices}, in that order, copied (an index may repeat).
+     *
+     * @throws ArrayIndexOutOfBoundsException when an index is outside {@code 0..size()-1}
+     */
     public LabeledImages select(int[] indices) {
         int size = shape.size();
         byte[] out = new byte[indices.length * size];
@@ -64,7 +83,10 @@ public final class LabeledImages implements Serializable {
         return new LabeledImages(shape, out, outLabels);
     }
 
-    /** Several chunks of the same shape, one after the other. */
+    /**
+     * Several chunks of the same shape, one after the other, copied into new arrays. The parts' shapes are
+     * not checked against {@code shape}, and {@code parts} is iterated twice.
+     */
     public static LabeledImages concat(ImageShape shape, Iterable<LabeledImages> parts) {
         int count = 0;
         for (LabeledImages part : parts) {
@@ -81,7 +103,11 @@ public final class LabeledImages implements Serializable {
         return new LabeledImages(shape, pixels, labels);
     }
 
-    /** How many images each class 0..numClasses-1 has. */
+    /**
+     * How many images each class 0..numClasses-1 has.
+     *
+     * @throws ArrayIndexOutOfBoundsException when a label is {@code numClasses} or more
+     */
     public long[] classHistogram(int numClasses) {
         return histogram(labels, numClasses);
     }
@@ -94,6 +120,7 @@ public final class LabeledImages implements Serializable {
         return counts;
     }
 
+    /** The count, the shape and the first 8 labels, for logs. */
     @Override
     public String toString() {
         return "LabeledImages[" + size() + " x " + shape + ", labels " + Arrays.toString(Arrays.copyOf(labels,

@@ -67,7 +67,12 @@ public final class SparkDatasets {
         return Batches.order(count, null);
     }
 
-    /** The labels of every record of {@code split}, read by {@code parts} tasks and gathered in order. */
+    /**
+     * The labels of every record of {@code split}, read by {@code parts} tasks (fewer when there are fewer
+     * records) and gathered in record order: {@code count(split)} entries.
+     *
+     * @throws IllegalArgumentException when the split is empty; a read error in a task fails the Spark job
+     */
     public static int[] labels(JavaSparkContext sc, DatasetSource source, Split split, int parts) {
         List<Shard> shards = shards(allIndices(source.count(split)), parts);
         List<int[]> pieces = sc.parallelize(shards, shards.size())
@@ -76,7 +81,13 @@ public final class SparkDatasets {
         return pieces.stream().flatMapToInt(Arrays::stream).toArray();
     }
 
-    /** Per-channel statistics of the records {@code indices} of {@code split}, summed across tasks. */
+    /**
+     * Per-channel statistics (of pixels scaled to [0, 1]) of the records {@code indices} (sorted ascending) of
+     * {@code split}, summed across {@code parts} tasks.
+     *
+     * @throws IllegalArgumentException when {@code indices} is empty or a channel is constant; a read error in a
+     *         task fails the Spark job
+     */
     public static ChannelStats channelStats(JavaSparkContext sc, DatasetSource source, Split split, int[] indices,
                                             int parts) {
         int channels = source.shape().channels();
@@ -91,7 +102,11 @@ public final class SparkDatasets {
      * The records {@code indices} (sorted) of {@code split} as minibatches in at least {@code parts}
      * partitions, and more where needed so that no task holds more than {@link #MAX_TASK_RECORDS} records:
      * memory stays bounded by that, not by the split. With augmentation, each partition shuffles and
-     * augments its records from {@code seed} and its index, so an epoch is reproducible.
+     * augments its records from {@code seed} and its index, so an epoch is reproducible. Each element has float
+     * features {@code [b, C, H, W]} and one-hot labels {@code [b, numClasses]}, {@code b <= batches.batchSize()}.
+     * Lazy: the records are read when an action runs.
+     *
+     * @throws IllegalArgumentException when {@code indices} is empty
      */
     public static JavaRDD<DataSet> minibatches(JavaSparkContext sc, DatasetSource source, Split split, int[] indices,
                                                Batches batches, long seed, int parts) {

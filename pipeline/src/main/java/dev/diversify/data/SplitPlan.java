@@ -19,6 +19,7 @@ import java.util.Random;
  */
 public record SplitPlan(int validationSize, int trainPerClass, int testPerClass, long seed) implements Serializable {
 
+    /** @throws IllegalArgumentException when a size is negative */
     public SplitPlan {
         if (validationSize < 0 || trainPerClass < 0 || testPerClass < 0) {
             throw new IllegalArgumentException("split sizes must be >= 0, got validation " + validationSize
@@ -26,10 +27,26 @@ public record SplitPlan(int validationSize, int trainPerClass, int testPerClass,
         }
     }
 
-    /** The record indices of each part. */
+    /**
+     * The record indices of each part, each sorted ascending.
+     *
+     * @param train      indices into the training split
+     * @param validation indices into the training split, disjoint from {@code train}
+     * @param test       indices into the test split
+     */
     public record Selection(int[] train, int[] validation, int[] test) implements Serializable {
     }
 
+    /**
+     * Draws the parts: a validation split of {@code validationSize} training records drawn uniformly (not per
+     * class), then {@code trainPerClass} per class from the rest and {@code testPerClass} per class from the
+     * test split. The draws use {@code seed}, {@code seed + 1} and {@code seed + 2}.
+     *
+     * @param trainLabels the label of every training record, in record order
+     * @param testLabels  the label of every test record, in record order
+     * @throws IllegalArgumentException when the validation split would take every training record, or a class
+     *         has fewer images than asked per class
+     */
     public Selection select(int[] trainLabels, int[] testLabels, int numClasses) {
         if (validationSize >= trainLabels.length) {
             throw new IllegalArgumentException("a validation split of " + validationSize

@@ -51,7 +51,14 @@ public final class SyntheticData {
 
     /**
      * Writes {@code train} training and {@code test} test images of {@code format} into the new
-     * directory {@code out} (which must not exist yet). IDX files are gzip-compressed when {@code gzip}.
+     * directory {@code out} (which must not exist yet). IDX files are gzip-compressed when {@code gzip}
+     * (ignored for CIFAR). CIFAR images are 3x32x32 with 10 or 100 classes (CIFAR-100's coarse label is
+     * fine / 5), IDX images 1x28x28 with 10; labels are balanced and shuffled. The same seed writes the same
+     * images and labels.
+     *
+     * @throws IllegalArgumentException when {@code train} is below 5 for CIFAR-10 (one per batch file) or
+     *         below 1 otherwise, {@code test < 1}, or {@code out} exists
+     * @throws UncheckedIOException     when the file system cannot be reached or writing fails
      */
     public static void write(DataFormat format, String out, int train, int test, long seed, boolean gzip) {
         int minTrain = format == DataFormat.CIFAR10 ? CifarSource.CIFAR10_TRAIN_FILES.size() : 1;

@@ -21,7 +21,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * worker's current block, never the epoch: DL4J's direct approach instead persists every epoch's float
  * minibatches and deserialises all of them once per averaging round, which grew with the dataset until
  * the kernel killed the process (issue 10). Block boundaries move by a seeded offset each epoch, so
- * minibatches mix different records from epoch to epoch.
+ * minibatches mix different records from epoch to epoch (and the first and last blocks may be shorter).
  */
 public final class TrainingBlocks implements DataSetLoader {
     private final DatasetSource source;
@@ -31,9 +31,10 @@ public final class TrainingBlocks implements DataSetLoader {
     private final long seed;
 
     /**
-     * @param indices the selected records of {@code split}, sorted ascending
+     * @param indices the selected records of {@code split}, sorted ascending (copied)
      * @param batches normalisation and augmentation (its batch size is not used here)
-     * @throws IllegalArgumentException when no record is selected or the indices are not sorted
+     * @param seed    the seed of block offsets, shuffles and augmentation
+     * @throws IllegalArgumentException when no record is selected or the indices are not sorted and distinct
      */
     public TrainingBlocks(DatasetSource source, Split split, int[] indices, Batches batches, long seed) {
         if (indices.length == 0) {
@@ -61,7 +62,12 @@ public final class TrainingBlocks implements DataSetLoader {
         return seed;
     }
 
-    /** The keys of epoch {@code epoch} (0-based) in blocks of at most {@code blockSize} records. */
+    /**
+     * The keys of epoch {@code epoch} (0-based) in blocks of at most {@code blockSize} records, of the form
+     * {@code blocks/<epoch>/<blockSize>/<block>}.
+     *
+     * @throws IllegalArgumentException when {@code blockSize < 1}
+     */
     public List<String> keys(int epoch, int blockSize) {
         int[] starts = blockStarts(epoch, blockSize);
         List<String> keys = new ArrayList<>(starts.length - 1);
@@ -71,7 +77,12 @@ public final class TrainingBlocks implements DataSetLoader {
         return keys;
     }
 
-    /** {@link #keys} as an RDD of {@code partitions} slices, for {@code SparkComputationGraph.fitPaths}. */
+    /**
+     * {@link #keys} as an RDD of {@code partitions} slices (at least 1, at most one per key), for
+     * {@code SparkComputationGraph.fitPaths}.
+     *
+     * @throws IllegalArgumentException when {@code blockSize < 1}
+     */
     public JavaRDD<String> epoch(JavaSparkContext sc, int epoch, int blockSize, int partitions) {
         List<String> keys = keys(epoch, blockSize);
         return sc.parallelize(keys, Math.max(1, Math.min(partitions, keys.size())));
@@ -79,9 +90,11 @@ public final class TrainingBlocks implements DataSetLoader {
 
     /**
      * The block a key names: its records read, shuffled and augmented (when training augments),
-     * normalised, as one {@code DataSet} of features {@code [n, C, H, W]} and one-hot labels.
+     * normalised, as one {@code DataSet} of float features {@code [n, C, H, W]}, {@code n <= blockSize}, and
+     * one-hot labels {@code [n, numClasses]}. The shuffle and augmentation are drawn from the seed, epoch and block.
      *
      * @throws IllegalArgumentException when the key was not made by {@link #keys}
+     * @throws InvalidDataException     when the files are missing, truncated or hold a bad label
      */
     @Override
     public DataSet load(Source key) {

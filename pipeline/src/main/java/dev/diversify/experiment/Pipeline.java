@@ -5,6 +5,8 @@ import dev.diversify.data.DataSettings;
 import dev.diversify.data.SyntheticData;
 import dev.diversify.io.HadoopFiles;
 import dev.diversify.report.HtmlReport;
+import dev.diversify.report.MarkdownSummary;
+import dev.diversify.results.RunLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,7 @@ public final class Pipeline {
     private final RunLayout layout;
     private final Progress progress;
 
+    /** A pipeline over {@code spark} for {@code run} (already through {@link #preflight}), reporting to {@code progress}. */
     public Pipeline(SparkSession spark, RunSettings run, Progress progress) {
         this.spark = spark;
         this.run = run;
@@ -74,7 +77,7 @@ public final class Pipeline {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles.writeText(layout.config(), run.renderedConfig());
         Stages stages = new Stages(layout, progress);
-        Results results = new Results(spark, layout, run);
+        ResultTables tables = new ResultTables(spark, layout, run);
         progress.say("run", "run " + run.runId() + " -> " + layout.directory() + " (" + run.experiments().size()
                 + " experiments, " + run.maxConcurrent() + " at a time)");
         ExecutorService pool = Executors.newFixedThreadPool(run.maxConcurrent());
@@ -83,11 +86,7 @@ public final class Pipeline {
             running.put(experiment.id(), pool.submit(() -> {
                 sc.setLocalProperty("spark.scheduler.pool", experiment.id());
                 sc.setJobGroup(experiment.id(), "diversify experiment " + experiment.id(), false);
-                ExperimentRun one = new ExperimentRun(experiment, layout, stages, progress, sc, run.partitions());
-                Map<String, Map<String, Object>> stageResults = one.run();
-                List<String> methods = new ArrayList<>(List.of(ExperimentRun.DIVERSIFY));
-                experiment.compare().forEach(c -> methods.add(c.id()));
-                results.write(experiment, one.datasetName(), methods, stageResults);
+                tables.write(new ExperimentRun(experiment, layout, stages, progress, sc, run.partitions()).run());
                 return null;
             }));
         }
@@ -107,7 +106,7 @@ public final class Pipeline {
             }
         }
         if (failures.size() < run.experiments().size()) {
-            results.writeSummary();
+            HadoopFiles.writeText(layout.summary(), MarkdownSummary.page(spark, layout.directory(), run.runId()));
             HadoopFiles.writeText(layout.report(), HtmlReport.render(spark, layout));
             progress.say("run", "summary: " + layout.summary() + ", report: " + layout.report());
         }

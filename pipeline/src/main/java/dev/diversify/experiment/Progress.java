@@ -11,15 +11,22 @@ public final class Progress {
     private final PrintStream out;
     private final long start = System.nanoTime();
 
+    /** Progress printed to {@code out}, with times counted from now. */
     public Progress(PrintStream out) {
         this.out = out;
     }
 
+    /** Prints one line: elapsed time, the experiment (or "run") and the message. Safe from any thread. */
     public synchronized void say(String experiment, String message) {
         out.printf(Locale.ROOT, "[%s] %-22s %s%n", elapsed(), experiment, message);
         out.flush();
     }
 
+    /**
+     * Prints one training epoch: stage, epoch of epochs, learning rate, loss, validation accuracy, its
+     * seconds, the time left estimated from {@code secondsSoFar} (this training's elapsed seconds), and the
+     * resident memory in GiB.
+     */
     public void epoch(String experiment, EpochReport r, double secondsSoFar) {
         double remaining = secondsSoFar / r.epoch() * (r.epochs() - r.epoch());
         say(experiment, String.format(Locale.ROOT, "%s epoch %d/%d  lr %.4g  loss %.4f%s  (%.1f s; ~%s left; "

@@ -2,7 +2,11 @@ package dev.diversify.experiment;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueType;
 import dev.diversify.config.ConfigReader;
+import dev.diversify.config.KnownKeys;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -11,7 +15,7 @@ import java.util.List;
 /**
  * A run: which experiments, where the outputs go, how many experiments are in flight at once.
  * Read from {@code diversify.run} and {@code diversify.experiments}; every problem of the whole
- * config is reported at once, before any Spark work starts.
+ * config (unknown keys included, see {@link KnownKeys}) is reported at once, before any Spark work starts.
  *
  * @param root            the run root (any Hadoop URI); outputs go under {@code root/runId}
  * @param runId           the run's id; a rerun with the same id resumes it
@@ -23,6 +27,7 @@ import java.util.List;
 public record RunSettings(String root, String runId, int maxConcurrent, int partitions,
                           List<ExperimentSettings> experiments, String renderedConfig) {
 
+    /** The run's directory, {@code root/runId} (any Hadoop URI). */
     public String runDirectory() {
         return root.replaceAll("/+$", "") + "/" + runId;
     }
@@ -63,12 +68,16 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
                 all.problem("experiments." + id, "the experiment id '" + id + "' must start with a letter, hold only "
                         + "letters, digits, '.', '_' and '-', and not read as a number: it names the Parquet "
                         + "partition experiment=" + id + ", whose type Spark infers from the name");
+            } else if (config.getValue("diversify.experiments." + ConfigUtil.joinPath(id)).valueType()
+                    != ConfigValueType.OBJECT) {
+                continue; // reported by KnownKeys
             } else if (only.isEmpty() || only.contains(id)) {
-                Config merged = config.getConfig("diversify.experiments." + id).withFallback(defaults);
+                Config merged = config.getConfig("diversify.experiments." + ConfigUtil.joinPath(id)).withFallback(defaults);
                 experiments.add(ExperimentSettings.read(id, all.sibling(merged, "diversify.experiments." + id)));
             }
         }
-        List<String> problems = new ArrayList<>(run.problems());
+        List<String> problems = new ArrayList<>(KnownKeys.problems(config, ConfigFactory.defaultReference()));
+        problems.addAll(run.problems());
         problems.addAll(all.problems());
         if (!problems.isEmpty()) {
             throw new dev.diversify.config.InvalidConfigException(problems);

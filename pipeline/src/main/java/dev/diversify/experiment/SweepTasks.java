@@ -12,7 +12,6 @@ import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.PlanBuilder;
 import dev.diversify.prune.Similarity;
 import dev.diversify.surgery.Surgery;
-import dev.diversify.train.Accuracy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -52,6 +52,17 @@ final class SweepTasks {
         String group;
         int[] kept;
         double accuracy = Double.NaN;
+
+        static Cell of(Decisions.CellToMeasure toMeasure) {
+            Cell cell = new Cell();
+            cell.group = toMeasure.group();
+            cell.kept = toMeasure.kept().stream().mapToInt(Integer::intValue).toArray();
+            return cell;
+        }
+
+        Decisions.CellToMeasure toMeasure() {
+            return new Decisions.CellToMeasure(group, Arrays.stream(kept).boxed().toList());
+        }
     }
 
     /**
@@ -124,7 +135,7 @@ final class SweepTasks {
             Cell result = new Cell();
             result.group = cell.group;
             result.kept = cell.kept;
-            result.accuracy = Accuracy.of(pruned, data);
+            result.accuracy = pruned.evaluate(new ListDataSetIterator<>(data, 1)).accuracy(); // one minibatch a step
             return result;
         }).collect();
     }

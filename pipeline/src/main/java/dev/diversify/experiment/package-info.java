@@ -1,6 +1,8 @@
 /**
- * The pipeline: run and experiment settings read from config, the stages of an experiment
- * (data, baseline, similarity, sweep, prune, retrain, compare) with resumable stage markers,
- * concurrent experiments on Spark, and the results as Parquet tables and a summary.
+ * The pipeline: run and experiment settings read from config, and the stages of an experiment
+ * (data, baseline, similarity, sweep, prune, retrain, compare), one class each, whose typed results
+ * ({@link dev.diversify.experiment.StageResults}) are recorded in resumable stage markers; the pure
+ * decisions between stages ({@link dev.diversify.experiment.Decisions}); concurrent experiments on
+ * Spark; and each experiment's rows of the run's Parquet tables.
  */
 package dev.diversify.experiment;

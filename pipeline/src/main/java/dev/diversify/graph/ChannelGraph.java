@@ -1,26 +1,15 @@
 package dev.diversify.graph;
 
+import dev.diversify.layers.ChannelFlow;
+import dev.diversify.layers.LayerHandler;
+import dev.diversify.layers.LayerHandlers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
-import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 
 /**
  * Where every channel of a graph comes from. Each convolution's output is a channel <em>space</em>;
@@ -32,7 +21,12 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
  * the filters and biases of its members, the batch-norm entries, the consumers' input channels.
  */
 public final class ChannelGraph {
-    /** A run of {@code count} channels of space {@code space}, in that space's order. */
+    /**
+     * A run of {@code count} channels of space {@code space}, in that space's order.
+     *
+     * @param space the channel space's index in this graph (see {@link ChannelGraph#groupOf}, {@link ChannelGraph#spaceSize})
+     * @param count how many channels the run holds (the whole space, before pruning)
+     */
     public record Segment(int space, int count) {
     }
 
@@ -58,7 +52,15 @@ public final class ChannelGraph {
         }
     }
 
-    /** The channel graph of {@code conf} fed with {@code input}; refuses vertex types it cannot follow. */
+    /**
+     * The channel graph of {@code conf} fed with {@code input} (convolutional: its channel count;
+     * otherwise its size per example), built in {@link Topology#order} (ALGORITHM.md, "Coupled channels
+     * (residual additions)" and "Concatenations (DenseNet)").
+     *
+     * @throws dev.diversify.layers.UnsupportedLayerException for a vertex type without a handler
+     * @throws IllegalArgumentException for an addition of inputs with different channel layouts, or a
+     *     graph with a cycle or a missing input
+     */
     public static ChannelGraph of(ComputationGraphConfiguration conf, InputType input) {
         return new ChannelGraph(conf, input);
     }
@@ -84,52 +86,38 @@ public final class ChannelGraph {
     }
 
     private List<Segment> propagate(String name, GraphVertex vertex, List<List<Segment>> inputs) {
-        if (vertex instanceof MergeVertex) {
-            List<Segment> joined = new ArrayList<>();
-            inputs.forEach(joined::addAll);
-            return joined;
-        }
-        if (vertex instanceof ElementWiseVertex add && add.getOp() == ElementWiseVertex.Op.Add) {
-            List<Segment> first = inputs.get(0);
-            for (List<Segment> other : inputs.subList(1, inputs.size())) {
-                if (other.size() != first.size()) {
-                    throw unsupported(name, "an addition of differently concatenated inputs");
-                }
-                for (int s = 0; s < first.size(); s++) {
-                    if (first.get(s).count() != other.get(s).count()) {
-                        throw new IllegalArgumentException("'" + name + "' adds inputs of different channel counts");
-                    }
-                    union(first.get(s).space(), other.get(s).space());
-                }
+        LayerHandler handler = LayerHandlers.of(name, vertex);
+        switch (handler.flow()) {
+            case PRUNABLE, FIXED -> {
+                int n = handler.outChannels(vertex);
+                return List.of(new Segment(newSpace(name, n, handler.flow() == ChannelFlow.PRUNABLE), n));
             }
-            return first;
+            case PASS_THROUGH -> {
+                return inputs.get(0);
+            }
+            case CONCATENATE -> {
+                List<Segment> joined = new ArrayList<>();
+                inputs.forEach(joined::addAll);
+                return joined;
+            }
+            case ADD -> {
+                List<Segment> first = inputs.get(0);
+                for (List<Segment> other : inputs.subList(1, inputs.size())) {
+                    if (other.size() != first.size()) {
+                        throw new IllegalArgumentException("cannot follow channels through '" + name
+                                + "': an addition of differently concatenated inputs is not supported");
+                    }
+                    for (int s = 0; s < first.size(); s++) {
+                        if (first.get(s).count() != other.get(s).count()) {
+                            throw new IllegalArgumentException("'" + name + "' adds inputs of different channel counts");
+                        }
+                        union(first.get(s).space(), other.get(s).space());
+                    }
+                }
+                return first;
+            }
+            default -> throw new IllegalStateException("unknown channel flow " + handler.flow());
         }
-        if (vertex instanceof PreprocessorVertex) {
-            return inputs.get(0);
-        }
-        if (!(vertex instanceof LayerVertex layerVertex)) {
-            throw unsupported(name, vertex.getClass().getSimpleName());
-        }
-        Layer layer = layerVertex.getLayerConf().getLayer();
-        Class<?> type = layer.getClass();
-        if (type == ConvolutionLayer.class) {
-            int n = (int) ((ConvolutionLayer) layer).getNOut();
-            return List.of(new Segment(newSpace(name, n, true), n));
-        }
-        if (type == DenseLayer.class || layer instanceof BaseOutputLayer) {
-            int n = (int) ((FeedForwardLayer) layer).getNOut();
-            return List.of(new Segment(newSpace(name, n, false), n));
-        }
-        if (type == BatchNormalization.class || type == ActivationLayer.class || type == SubsamplingLayer.class
-                || type == GlobalPoolingLayer.class || type == DropoutLayer.class) {
-            return inputs.get(0);
-        }
-        throw unsupported(name, type.getSimpleName());
-    }
-
-    private static IllegalArgumentException unsupported(String name, String what) {
-        return new IllegalArgumentException("cannot follow channels through '" + name + "': " + what
-                + " is not a supported layer or vertex type");
     }
 
     private int find(int space) {
@@ -148,12 +136,16 @@ public final class ChannelGraph {
         }
     }
 
-    /** The vertex order this graph follows (network inputs first). */
+    /** The vertex order this graph follows ({@link Topology#order}: network inputs first). */
     public List<String> order() {
         return order;
     }
 
-    /** The channels of {@code vertex}'s output, as segments. */
+    /**
+     * The channels of {@code vertex}'s output (a vertex or a network input), as segments in channel order.
+     *
+     * @throws IllegalArgumentException when there is no vertex of that name
+     */
     public List<Segment> channels(String vertex) {
         List<Segment> segments = outputs.get(vertex);
         if (segments == null) {
@@ -162,7 +154,11 @@ public final class ChannelGraph {
         return segments;
     }
 
-    /** The channels of the input of layer {@code vertex} (its only input). */
+    /**
+     * The channels of the input of layer {@code vertex} (its only input), as segments in channel order.
+     *
+     * @throws IllegalArgumentException when {@code vertex} is unknown or has not exactly one input
+     */
     public List<Segment> inputChannels(String vertex) {
         List<String> inputs = conf.getVertexInputs().get(vertex);
         if (inputs == null || inputs.size() != 1) {
@@ -171,12 +167,19 @@ public final class ChannelGraph {
         return channels(inputs.get(0));
     }
 
-    /** The group of the space: its representative after every residual tie. */
+    /**
+     * The group of the space: its representative after every residual tie, the earliest space of the
+     * group (the space itself when it is tied to none).
+     */
     public int groupOf(int space) {
         return find(space);
     }
 
-    /** The space a convolution creates. */
+    /**
+     * The space a convolution creates.
+     *
+     * @throws IllegalArgumentException when {@code conv} is not a convolution of this graph
+     */
     public int spaceOf(String conv) {
         int space = producers.indexOf(conv);
         if (space < 0 || !prunable.get(space)) {
@@ -185,11 +188,17 @@ public final class ChannelGraph {
         return space;
     }
 
+    /** The number of channels of {@code space}, before pruning. */
     public int spaceSize(int space) {
         return sizes.get(space);
     }
 
-    /** Every group of convolutions whose channels can be pruned under {@code policy}, in topological order. */
+    /**
+     * Every group of convolutions whose channels can be pruned under {@code policy}, in topological order:
+     * tied spaces that all come from convolutions (none from a network input or a dense layer); under
+     * {@link ResidualPolicy#INTERNAL}, only single convolutions tied to nothing (ALGORITHM.md, "Coupled
+     * channels (residual additions)").
+     */
     public List<PruningGroup> groups(ResidualPolicy policy) {
         Map<Integer, List<String>> members = new LinkedHashMap<>();
         Map<Integer, Boolean> allPrunable = new LinkedHashMap<>();
@@ -210,7 +219,11 @@ public final class ChannelGraph {
         return groups;
     }
 
-    /** The prunable group named {@code name} under {@code policy}. */
+    /**
+     * The prunable group named {@code name} (its first convolution) under {@code policy}.
+     *
+     * @throws IllegalArgumentException when no prunable group has that name under {@code policy}
+     */
     public PruningGroup group(ResidualPolicy policy, String name) {
         return groups(policy).stream().filter(g -> g.name().equals(name)).findFirst()
                 .orElseThrow(() -> noGroup(policy, name));

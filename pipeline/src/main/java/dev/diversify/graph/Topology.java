@@ -12,8 +12,12 @@ public final class Topology {
     }
 
     /**
-     * The network inputs, then every vertex after all of its inputs; among vertices that are ready
-     * at the same time, the order in which they were added to the configuration.
+     * The network inputs, then every vertex after all of its inputs. Each pass over the vertices not yet
+     * placed, in the configuration's order, places every one whose inputs are placed (including inputs
+     * placed earlier in the same pass).
+     *
+     * @return every vertex name once, network inputs first
+     * @throws IllegalArgumentException when the graph has a cycle or a vertex reads an input that does not exist
      */
     public static List<String> order(ComputationGraphConfiguration conf) {
         Map<String, List<String>> inputs = conf.getVertexInputs();

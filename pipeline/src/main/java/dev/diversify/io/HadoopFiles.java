@@ -22,9 +22,20 @@ public final class HadoopFiles {
     /** Writes the content of one output stream. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the whole content to {@code out}; the caller closes it.
+         *
+         * @throws IOException when writing fails
+         */
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * The file system of {@code path}, from a default Hadoop {@code Configuration}; on a local disk, with
+     * checksum files ({@code .crc}) switched off.
+     *
+     * @throws UncheckedIOException when the file system cannot be reached
+     */
     public static FileSystem fileSystem(Path path) {
         try {
             FileSystem fs = path.getFileSystem(new Configuration());
@@ -37,6 +48,11 @@ public final class HadoopFiles {
         }
     }
 
+    /**
+     * Whether a file or directory exists at {@code location}.
+     *
+     * @throws UncheckedIOException when its file system cannot be reached
+     */
     public static boolean exists(String location) {
         Path path = new Path(location);
         try {
@@ -46,7 +62,13 @@ public final class HadoopFiles {
         }
     }
 
-    /** Writes {@code location} in full, replacing what was there. */
+    /**
+     * Writes {@code location} in full, replacing what was there: {@code writer} writes a hidden staging
+     * file beside it ({@link #staging}), which then replaces the target ({@link #replace}); on failure, the
+     * staging file is deleted.
+     *
+     * @throws UncheckedIOException when the file cannot be written or put in place
+     */
     public static void writeAtomically(String location, Writer writer) {
         Path path = new Path(location);
         Path temporary = staging(path);
@@ -72,7 +94,12 @@ public final class HadoopFiles {
         return new Path(target.getParent(), "." + target.getName() + ".incomplete-" + System.nanoTime());
     }
 
-    /** Puts the staged file or directory {@code staged} in the place of {@code target}, replacing it. */
+    /**
+     * Puts the staged file or directory {@code staged} in the place of {@code target}, replacing it: deletes
+     * the target (recursively), then renames. Between the two, neither exists.
+     *
+     * @throws IOException when the delete or the rename fails
+     */
     public static void replace(FileSystem fs, Path staged, Path target) throws IOException {
         fs.delete(target, true);
         if (!fs.rename(staged, target)) {
@@ -80,10 +107,21 @@ public final class HadoopFiles {
         }
     }
 
+    /**
+     * Writes {@code text} as UTF-8 to {@code location}, atomically ({@link #writeAtomically}).
+     *
+     * @throws UncheckedIOException when the file cannot be written
+     */
     public static void writeText(String location, String text) {
         writeAtomically(location, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The whole file at {@code location}, decoded as UTF-8.
+     *
+     * @throws IllegalArgumentException when the file does not exist
+     * @throws UncheckedIOException     when it cannot be read
+     */
     public static String readText(String location) {
         Path path = new Path(location);
         try (InputStream in = fileSystem(path).open(path)) {

@@ -19,6 +19,14 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
+    /**
+     * Loads the model at {@code location} (any Hadoop path) with its updater state, after enabling the oneDNN
+     * helpers. A saved {@code MultiLayerNetwork} is converted to a {@link ComputationGraph}.
+     *
+     * @throws IllegalArgumentException when the file does not exist, is not a model saved with
+     *         {@link ModelSerializer}, or holds NaN or infinite parameters (see {@link ParameterCheck})
+     * @throws UncheckedIOException     when the file system cannot be reached or the file cannot be read
+     */
     public static ComputationGraph load(String location) {
         Path path = new Path(location);
         dev.diversify.backend.OneDnn.enableHelpers();
@@ -54,7 +62,13 @@ public final class ModelFiles {
         }
     }
 
-    /** Saves {@code graph} (with its updater state, so training can resume) to {@code location}, atomically. */
+    /**
+     * Saves {@code graph} (with its updater state, so training can resume) to {@code location}, atomically:
+     * written beside the target, then renamed into place, replacing any existing file
+     * ({@link HadoopFiles#writeAtomically}).
+     *
+     * @throws UncheckedIOException when the file cannot be written
+     */
     public static void save(ComputationGraph graph, String location) {
         HadoopFiles.writeAtomically(location, out -> ModelSerializer.writeModel(graph, out, true));
     }

@@ -21,7 +21,11 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 public final class Models {
     /** The name of every model's input vertex. */
     public static final String INPUT = "input";
-    /** The CIFAR recipe's optimiser (He et al.): SGD, Nesterov momentum 0.9, weight decay 5e-4. */
+    /**
+     * The CIFAR recipe's optimiser: SGD from learning rate 0.1, Nesterov momentum 0.9, L2 weight decay 5e-4.
+     * He et al. 2016 (section 4.2) also start at 0.1 with momentum 0.9, but use plain momentum and weight
+     * decay 1e-4; Huang et al. 2017 use Nesterov momentum 0.9 and weight decay 1e-4.
+     */
     public static final double DEFAULT_LEARNING_RATE = 0.1;
     public static final double DEFAULT_MOMENTUM = 0.9;
     public static final double DEFAULT_WEIGHT_DECAY = 5e-4;
@@ -29,11 +33,21 @@ public final class Models {
     private Models() {
     }
 
+    /**
+     * The configuration of {@code spec} with the default optimiser: Nesterov SGD, learning rate
+     * {@value #DEFAULT_LEARNING_RATE}, momentum {@value #DEFAULT_MOMENTUM}, L2 weight decay
+     * {@value #DEFAULT_WEIGHT_DECAY}.
+     */
     public static ComputationGraphConfiguration configuration(ModelSpec spec) {
         return configuration(spec, new Nesterovs(DEFAULT_LEARNING_RATE, DEFAULT_MOMENTUM), DEFAULT_WEIGHT_DECAY);
     }
 
-    /** The configuration of {@code spec}, trained with {@code updater} and L2 weight decay {@code weightDecay}. */
+    /**
+     * The configuration of {@code spec}, trained with {@code updater} and L2 weight decay {@code weightDecay}:
+     * float parameters, ReLU (He) weight initialisation seeded by {@code spec.seed()}, "same" padding. The input
+     * vertex {@value #INPUT} takes {@code [N, C, H, W]} (see {@link #inputType}); the softmax output is
+     * {@code [N, numClasses]}.
+     */
     public static ComputationGraphConfiguration configuration(ModelSpec spec, IUpdater updater, double weightDecay) {
         GraphBuilder graph = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
@@ -52,7 +66,7 @@ public final class Models {
         return graph.build();
     }
 
-    /** A freshly initialised network of {@code spec}. */
+    /** A freshly initialised network of {@code spec}, with the default optimiser and weights drawn from its seed. */
     public static ComputationGraph build(ModelSpec spec) {
         return initialise(configuration(spec));
     }
@@ -65,6 +79,7 @@ public final class Models {
         return graph;
     }
 
+    /** The convolutional input type of {@code spec}: {@code [N, inputChannels, inputHeight, inputWidth]}. */
     public static InputType inputType(ModelSpec spec) {
         return InputType.convolutional(spec.inputHeight(), spec.inputWidth(), spec.inputChannels());
     }

@@ -10,7 +10,11 @@ public final class ParameterCheck {
     private ParameterCheck() {
     }
 
-    /** The name of the first layer whose parameters hold NaN or infinity, if any. */
+    /**
+     * The name of the first layer whose parameters hold NaN or infinity, if any; empty when every parameter is
+     * finite. One sum over all parameters decides; only when it is not finite are the layers summed one by one,
+     * and {@code "(unknown layer)"} is returned when no single layer's sum is non-finite (the total overflowed).
+     */
     public static Optional<String> firstNonFiniteLayer(ComputationGraph graph) {
         if (Double.isFinite(graph.params().sumNumber().doubleValue())) { // one pass over the flat view
             return Optional.empty();

@@ -1,7 +1,8 @@
 package dev.diversify.models;
 
 /**
- * VGG16 for CIFAR: thirteen 3x3 conv + BN + ReLU layers in five blocks, each block closed by 2x2
+ * VGG16 (Simonyan & Zisserman 2015, "Very Deep Convolutional Networks for Large-Scale Image Recognition")
+ * for CIFAR: thirteen 3x3 conv + BN + ReLU layers in five blocks, each block closed by 2x2
  * max pooling, then one 512-wide dense layer and the classifier (the variant of "Pruning Filters
  * for Efficient ConvNets", 14,986,698 parameters for 10 classes).
  */

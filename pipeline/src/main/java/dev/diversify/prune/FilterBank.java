@@ -15,11 +15,24 @@ public final class FilterBank {
         this.rows = rows;
     }
 
-    /** Filters from weights of shape [N, ...] (a convolution's [N, C, kH, kW], or [N, D]), any float type. */
+    /**
+     * Filters from weights of shape [N, ...] (a convolution's [N, C, kH, kW], or [N, D]), any float type:
+     * row i is filter i flattened in C order, cast to 64-bit floats (ALGORITHM.md, "Per layer: which filters
+     * go", step 1). The result is a copy.
+     *
+     * @param weights the layer's weights, [N, ...]
+     * @return an N x D bank, D = C*kH*kW for a convolution
+     * @throws IllegalArgumentException when the rank is below 2, N is 0, the filters have no weights, or
+     *     any weight is NaN or infinite
+     */
     public static FilterBank of(INDArray weights) {
         if (weights.rank() < 2 || weights.size(0) < 1) {
             throw new IllegalArgumentException("filter weights need shape [N, ...] with N >= 1, got "
                     + java.util.Arrays.toString(weights.shape()));
+        }
+        if (weights.length() == 0) {
+            throw new IllegalArgumentException("filters of shape " + java.util.Arrays.toString(weights.shape())
+                    + " have no weights: filters without weights cannot be compared");
         }
         INDArray rows = weights.castTo(DataType.DOUBLE).reshape('c', weights.size(0), weights.length() / weights.size(0));
         if (!Double.isFinite(rows.sumNumber().doubleValue())) { // one pass; NaN or infinity anywhere shows here
@@ -28,7 +41,15 @@ public final class FilterBank {
         return new FilterBank(rows.dup('c'));
     }
 
-    /** The group rule: filter i of the result is the concatenation of every member's filter i. */
+    /**
+     * The group rule (ALGORITHM.md, "Coupled channels (residual additions)"): filter i of the result is
+     * the concatenation of every member's filter i, in list order.
+     *
+     * @param memberWeights each member's weights, [N, ...] with the same N (e.g. [N, C_m, kH_m, kW_m])
+     * @return an N x (D_1 + ... + D_m) bank
+     * @throws IllegalArgumentException when the members have different filter counts, or any member's
+     *     weights are refused by {@link #of(INDArray)}
+     */
     public static FilterBank concat(java.util.List<INDArray> memberWeights) {
         if (memberWeights.size() == 1) {
             return of(memberWeights.get(0));
@@ -43,14 +64,21 @@ public final class FilterBank {
         return new FilterBank(Nd4j.hstack(parts));
     }
 
+    /**
+     * Filters from an N x D array, one filter per row.
+     *
+     * @throws IllegalArgumentException when the rows are empty, or any value is NaN or infinite
+     */
     public static FilterBank of(double[][] filters) {
         return of(Nd4j.create(filters));
     }
 
+    /** N, the number of filters (rows). */
     public int count() {
         return (int) rows.rows();
     }
 
+    /** D, the length of one flattened filter (columns). */
     public long dimension() {
         return rows.columns();
     }
@@ -60,12 +88,12 @@ public final class FilterBank {
         return rows;
     }
 
-    /** L2 norm of each filter. */
+    /** The L2 norm of each filter: N values, in filter order. */
     public double[] l2Norms() {
         return rows.norm2(1).toDoubleVector();
     }
 
-    /** L1 norm (sum of absolute weights) of each filter. */
+    /** The L1 norm (sum of absolute weights; A in ALGORITHM.md) of each filter: N values, in filter order. */
     public double[] l1Norms() {
         return rows.norm1(1).toDoubleVector();
     }

@@ -16,6 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Reads NumPy {@code .npy} files (format versions 1-3) of 32- or 64-bit floats, either byte order,
  * C or Fortran order: how weights exported from any framework reach {@code diversify select}.
+ * ND4J 1.0.0-M2's reader ({@code Nd4j.createNpyFromByteArray}) is not used: it lays Fortran-order data
+ * out as C order (silently transposed values), aborts the JVM on big-endian files (a native assertion),
+ * and reads the trailing comma numpy's format allows in a shape ({@code (4, 2, )}) as a dimension of 0.
  */
 public final class NpyFile {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -26,7 +29,16 @@ public final class NpyFile {
     private NpyFile() {
     }
 
-    /** The array in {@code file}, as doubles. */
+    /**
+     * The array in {@code file}, as doubles, in its own shape (a 0-d array as shape [1]); values keep
+     * their logical positions whatever the file's byte order and C/Fortran order. For {@code diversify
+     * select}, a layer's weights: [N, C, kH, kW] or [N, D].
+     *
+     * @throws IllegalArgumentException naming the file when it is missing, not a .npy file, of an
+     *     unsupported version (not 1-3), not of float32 or float64, has a malformed header, or its data
+     *     does not match its shape (truncated)
+     * @throws UncheckedIOException when it cannot be read
+     */
     public static INDArray read(Path file) {
         byte[] bytes;
         try {

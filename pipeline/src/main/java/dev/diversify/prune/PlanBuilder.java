@@ -12,14 +12,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Computes pruning plans for a trained network: every group's selection made on the network as it
- * is (the one-shot schedule; each filter with all its input channels), by the diversifying rule at
- * per-group thresholds, or by a comparison criterion at the same per-group budgets as another plan.
+ * is (the one-shot schedule; each filter with all its input channels) by any {@link Criterion} at
+ * per-group budgets: the diversifying rule at thresholds, a comparison criterion at the counts of
+ * another plan.
  */
 public final class PlanBuilder {
     private PlanBuilder() {
     }
 
-    /** A group's filters: each member's output filters, concatenated per filter index (ALGORITHM.md, coupled channels). */
+    /**
+     * A group's filters: each member's weights {@code W} ([N, C_m, kH_m, kW_m]) as in {@code graph} now,
+     * concatenated per filter index (ALGORITHM.md, "Coupled channels (residual additions)").
+     *
+     * @return an N x D bank, D the sum of the members' C_m*kH_m*kW_m
+     * @throws IllegalArgumentException naming the group when a member's weights hold NaN or infinite
+     *     values, or the members have different filter counts
+     */
     public static FilterBank filters(ComputationGraph graph, PruningGroup group) {
         List<INDArray> weights = group.members().stream().map(m -> graph.getLayer(m).getParam("W")).toList();
         try {
@@ -30,54 +38,43 @@ public final class PlanBuilder {
     }
 
     /**
-     * The diversifying rule on every group that {@code taus} names (groups it does not name keep all
-     * their filters), with the default minKeep; selections by group name, in topological order.
+     * The selections of {@code criterion} on every group that {@code budgets} names (the others keep
+     * all their filters and get no entry), each made on {@code graph} as it is (ALGORITHM.md,
+     * "Schedules": one-shot); by group name, in the order of {@code groups}. The group at position g of
+     * {@code groups} uses {@code criterion.forGroup(g)}. Budget names that are not in {@code groups} are ignored.
+     *
+     * @param groups  the graph's prunable groups, in topological order ({@code ChannelGraph.groups})
+     * @param budgets each pruned group's budget, by group name
+     * @throws IllegalArgumentException naming the group when a budget does not fit it or the criterion,
+     *     or its filters are refused (see {@link #filters})
      */
-    public static Map<String, Selection> diversify(ComputationGraph graph, List<PruningGroup> groups,
-                                                   Map<String, Double> taus) {
+    public static Map<String, Selection> select(Criterion criterion, ComputationGraph graph, List<PruningGroup> groups,
+                                                Map<String, ? extends Budget> budgets) {
         Map<String, Selection> selections = new LinkedHashMap<>();
-        for (PruningGroup group : groups) {
-            Double tau = taus.get(group.name());
-            if (tau != null) {
-                selections.put(group.name(), DiversifyingRule.select(filters(graph, group), tau));
+        for (int g = 0; g < groups.size(); g++) {
+            PruningGroup group = groups.get(g);
+            Budget budget = budgets.get(group.name());
+            if (budget != null) {
+                FilterBank filters = filters(graph, group);
+                try {
+                    selections.put(group.name(), criterion.forGroup(g).select(filters, budget));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("group '" + group.name() + "': " + e.getMessage(), e);
+                }
             }
         }
         return selections;
     }
 
     /**
-     * The selections of {@code criterion} (L1 or random) that keep as many filters per group as
-     * {@code budget} does; random draws from {@code seed} and the group's position.
+     * The plan that keeps what {@code selections} keep; groups that keep every channel are left out.
+     *
+     * @param selections by group name, as {@link #select} returns them
+     * @throws IllegalArgumentException when a name is not a prunable group of {@code channels} under {@code policy}
      */
-    public static Map<String, Selection> sameBudget(Criteria criterion, ComputationGraph graph,
-                                                    List<PruningGroup> groups, Map<String, Integer> budget, long seed) {
-        Map<String, Selection> selections = new LinkedHashMap<>();
-        for (int g = 0; g < groups.size(); g++) {
-            PruningGroup group = groups.get(g);
-            Integer keep = budget.get(group.name());
-            if (keep == null) {
-                continue;
-            }
-            selections.put(group.name(), switch (criterion) {
-                case L1 -> L1Norm.select(filters(graph, group), keep);
-                case RANDOM -> RandomChoice.select(group.channels(), keep, seed + g);
-                case DIVERSIFY -> throw new IllegalArgumentException("the diversifying rule sets its own budget from tau");
-            });
-        }
-        return selections;
-    }
-
-    /** The plan that keeps what {@code selections} keep. */
     public static PruningPlan plan(ChannelGraph channels, ResidualPolicy policy, Map<String, Selection> selections) {
         Map<String, int[]> kept = new LinkedHashMap<>();
         selections.forEach((group, selection) -> kept.put(group, selection.kept()));
         return PruningPlan.of(channels, policy, kept);
-    }
-
-    /** How many filters each group of {@code plan} keeps. */
-    public static Map<String, Integer> budget(PruningPlan plan) {
-        Map<String, Integer> budget = new LinkedHashMap<>();
-        plan.groups().forEach(e -> budget.put(e.group(), e.kept().length));
-        return budget;
     }
 }

@@ -5,10 +5,21 @@ import java.util.List;
 
 /**
  * Which filters of a layer stay: the sorted kept indices, and the removed ones in removal order
- * (with the reason each went, where the criterion has one).
+ * (with the reason each went, where the criterion has one); ALGORITHM.md, "Per layer: which filters
+ * go", step 6.
+ *
+ * @param total    N, the layer's filter count
+ * @param kept     the kept filter indices in [0, N), sorted ascending (copied in and out)
+ * @param removals the removed filters in removal order, each with the edge that removed it; criteria
+ *     without one (L1, random) give every removal {@link Removal#NO_PARTNER} and distance NaN
  */
 public record Selection(int total, int[] kept, List<Removal> removals) {
 
+    /**
+     * Copies {@code kept} and {@code removals}; does not sort or check the indices.
+     *
+     * @throws IllegalArgumentException when kept and removed filters do not add up to {@code total}
+     */
     public Selection {
         kept = kept.clone();
         removals = List.copyOf(removals);
@@ -35,25 +46,30 @@ public record Selection(int total, int[] kept, List<Removal> removals) {
         return new Selection(total, sorted, removed);
     }
 
+    /** The kept filter indices, sorted ascending (a copy). */
     @Override
     public int[] kept() {
         return kept.clone();
     }
 
+    /** The number of kept filters. */
     public int keptCount() {
         return kept.length;
     }
 
+    /** Equal when total, kept indices (by content) and removals are equal. */
     @Override
     public boolean equals(Object o) {
         return o instanceof Selection s && total == s.total && Arrays.equals(kept, s.kept) && removals.equals(s.removals);
     }
 
+    /** A hash of the kept indices (by content) and the removals. */
     @Override
     public int hashCode() {
         return 31 * Arrays.hashCode(kept) + removals.hashCode();
     }
 
+    /** {@code Selection[k of N kept: [indices]]}. */
     @Override
     public String toString() {
         return "Selection[" + kept.length + " of " + total + " kept: " + Arrays.toString(kept) + "]";

@@ -9,7 +9,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * (i, j), i &lt; j, to (j, i). Rows of dead filters (L2 norm below {@link #DEAD_NORM}) are left zero.
  */
 public final class Similarity {
-    /** Filters with an L2 norm below this are dead (all, or nearly all, zero). */
+    /**
+     * Filters with an L2 norm below this are dead (all, or nearly all, zero): ALGORITHM.md, "Per layer:
+     * which filters go", step 2.
+     */
     public static final double DEAD_NORM = 1e-12;
 
     private final int n;
@@ -22,6 +25,14 @@ public final class Similarity {
         this.dead = dead;
     }
 
+    /**
+     * The N x N cosine similarities {@code s_ij = w_i . w_j / (|w_i| |w_j|)} of the filters, in 64-bit floats
+     * (ALGORITHM.md, "Per layer: which filters go", step 2, and its notes: one product of the row-normalised
+     * N x D matrix with its transpose). Entry (i, j), i &lt; j, is copied to (j, i); a dead filter's row and
+     * column are 0.
+     *
+     * @param filters the layer's N filters, an N x D matrix
+     */
     public static Similarity of(FilterBank filters) {
         int n = filters.count();
         double[] norms = filters.l2Norms();
@@ -41,19 +52,22 @@ public final class Similarity {
         return new Similarity(n, s, dead);
     }
 
+    /** N, the number of filters (dead ones included). */
     public int size() {
         return n;
     }
 
+    /** The cosine similarity s_ij, in [-1, 1] (up to rounding); 0 where filter i or j is dead. */
     public double similarity(int i, int j) {
         return values[i * n + j];
     }
 
-    /** Cosine distance 1 - s_ij. */
+    /** The cosine distance d_ij = 1 - s_ij, in [0, 2] (up to rounding); 1 where filter i or j is dead. */
     public double distance(int i, int j) {
         return 1 - values[i * n + j];
     }
 
+    /** Whether filter i is dead: its L2 norm is below {@link #DEAD_NORM}. */
     public boolean isDead(int i) {
         return dead[i];
     }

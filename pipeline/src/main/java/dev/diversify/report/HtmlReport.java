@@ -1,6 +1,6 @@
 package dev.diversify.report;
 
-import dev.diversify.experiment.RunLayout;
+import dev.diversify.results.RunLayout;
 import dev.diversify.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

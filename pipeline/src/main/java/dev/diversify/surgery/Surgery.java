@@ -5,6 +5,10 @@ import dev.diversify.graph.ChannelGraph.Segment;
 import dev.diversify.graph.PruningGroup;
 import dev.diversify.graph.PruningPlan;
 import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.layers.KeptChannels;
+import dev.diversify.layers.LayerHandler;
+import dev.diversify.layers.LayerHandlers;
+import dev.diversify.layers.Slices;
 import dev.diversify.models.Models;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,20 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.SpecifiedIndex;
 
 /**
  * Physically removes channels: rebuilds the configuration with the smaller {@code nIn}/{@code nOut},
@@ -39,7 +31,22 @@ public final class Surgery {
     private Surgery() {
     }
 
-    /** The smaller network that {@code plan} makes of {@code original}, which is fed images of type {@code input}. */
+    /**
+     * The smaller network that {@code plan} makes of {@code original}, which is fed images of type
+     * {@code input}; {@code original} is not changed. A removed channel takes the convolution's filter
+     * ([nOut, nIn, kH, kW] row) and bias, the batch-norm entries, every consumer's input channel, at its
+     * offset in any concatenation, and a dense layer's input rows (ALGORITHM.md, "What a removed output
+     * channel takes with it" and "Concatenations (DenseNet)"), as the handlers of {@link LayerHandlers} do.
+     * The result is freshly initialised, so only parameters are copied: updater state (momentum) starts anew.
+     *
+     * @param plan the kept channels per group; the plan's groups are checked against this model's
+     *     groups under {@link ResidualPolicy#COUPLED}, which include those of any policy
+     * @throws IllegalArgumentException when the plan does not describe this model (unknown group, named
+     *     twice, other channel count or members, a channel out of range or kept twice, a group left with no
+     *     channel), a dense layer's input cannot be sliced per channel, or {@link ChannelGraph#of} refuses
+     *     the graph
+     * @throws dev.diversify.layers.UnsupportedLayerException for a layer type without a handler
+     */
     public static ComputationGraph apply(ComputationGraph original, InputType input, PruningPlan plan) {
         ComputationGraphConfiguration conf = original.getConfiguration();
         ChannelGraph channels = ChannelGraph.of(conf, input);
@@ -47,23 +54,39 @@ public final class Surgery {
 
         ComputationGraphConfiguration pruned = conf.clone();
         Map<String, Slices> slices = new HashMap<>();
+        Map<String, LayerHandler> handlers = new HashMap<>();
         for (Map.Entry<String, GraphVertex> e : pruned.getVertices().entrySet()) {
-            if (e.getValue() instanceof LayerVertex vertex) {
-                Slices s = resize(e.getKey(), vertex, channels, keptByGroup);
-                if (s != null) {
-                    slices.put(e.getKey(), s);
-                }
+            String name = e.getKey();
+            LayerHandler handler = LayerHandlers.of(name, e.getValue());
+            Slices s = handler.resize(name, e.getValue(), kept(name, channels, keptByGroup));
+            if (s != null) {
+                slices.put(name, s);
+                handlers.put(name, handler);
             }
         }
         ComputationGraph result = Models.initialise(pruned);
-        for (Map.Entry<String, Slices> e : slices.entrySet()) {
-            copyParameters(original, result, e.getKey(), e.getValue());
-        }
+        slices.forEach((name, s) -> handlers.get(name).copy(original.getLayer(name).paramTable(),
+                result.getLayer(name).paramTable(), s));
         return result;
     }
 
-    /** Which input positions (rows) and output channels a layer keeps; null means all. */
-    private record Slices(int[] in, int[] out) {
+    private static KeptChannels kept(String name, ChannelGraph channels, Map<Integer, int[]> keptByGroup) {
+        return new KeptChannels() {
+            @Override
+            public int[] input() {
+                return positions(channels.inputChannels(name), channels, keptByGroup);
+            }
+
+            @Override
+            public int inputCount() {
+                return channels.inputChannels(name).stream().mapToInt(Segment::count).sum();
+            }
+
+            @Override
+            public int[] output() {
+                return positions(channels.channels(name), channels, keptByGroup);
+            }
+        };
     }
 
     /** Checks the plan against the graph; returns the kept channels by group. */
@@ -76,6 +99,13 @@ public final class Surgery {
             if (group == null) {
                 throw new IllegalArgumentException("the plan names '" + entry.group()
                         + "', which is not a prunable convolution (or group) of this model");
+            }
+            if (kept.containsKey(channels.groupOf(channels.spaceOf(group.name())))) {
+                throw new IllegalArgumentException("the plan names group '" + entry.group() + "' twice");
+            }
+            if (entry.channels() != group.channels()) {
+                throw new IllegalArgumentException("the plan's group '" + entry.group() + "' has " + entry.channels()
+                        + " channels but in this model it has " + group.channels());
             }
             if (!group.members().equals(entry.members())) {
                 throw new IllegalArgumentException("the plan's group '" + entry.group() + "' has members "
@@ -121,82 +151,5 @@ public final class Surgery {
             offset += segment.count();
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int total(List<Segment> segments) {
-        return segments.stream().mapToInt(Segment::count).sum();
-    }
-
-    /** Sets the layer's new sizes in the cloned configuration; returns what to copy. */
-    private static Slices resize(String name, LayerVertex vertex, ChannelGraph channels, Map<Integer, int[]> kept) {
-        Layer layer = vertex.getLayerConf().getLayer();
-        Class<?> type = layer.getClass();
-        if (type == ConvolutionLayer.class) {
-            ConvolutionLayer conv = (ConvolutionLayer) layer;
-            int[] in = positions(channels.inputChannels(name), channels, kept);
-            int[] out = positions(channels.channels(name), channels, kept);
-            conv.setNIn(in.length);
-            conv.setNOut(out.length);
-            return new Slices(in, out);
-        }
-        if (type == BatchNormalization.class) {
-            BatchNormalization bn = (BatchNormalization) layer;
-            int[] in = positions(channels.inputChannels(name), channels, kept);
-            bn.setNIn(in.length);
-            bn.setNOut(in.length);
-            return new Slices(in, in);
-        }
-        if (type == DenseLayer.class || layer instanceof BaseOutputLayer) {
-            FeedForwardLayer dense = (FeedForwardLayer) layer;
-            List<Segment> input = channels.inputChannels(name);
-            int[] channelsKept = positions(input, channels, kept);
-            long perChannel = dense.getNIn() / total(input); // H*W inputs per channel after flattening a map
-            int[] in = new int[(int) (channelsKept.length * perChannel)];
-            for (int c = 0, k = 0; c < channelsKept.length; c++) {
-                for (int p = 0; p < perChannel; p++) {
-                    in[k++] = (int) (channelsKept[c] * perChannel + p);
-                }
-            }
-            dense.setNIn(in.length);
-            if (vertex.getPreProcessor() instanceof CnnToFeedForwardPreProcessor flatten) {
-                flatten.setNumChannels(channelsKept.length);
-            }
-            return new Slices(in, null);
-        }
-        return null;
-    }
-
-    private static void copyParameters(ComputationGraph from, ComputationGraph to, String name, Slices slices) {
-        Map<String, INDArray> source = from.getLayer(name).paramTable();
-        Map<String, INDArray> target = to.getLayer(name).paramTable();
-        Layer layer = from.getLayer(name).conf().getLayer();
-        for (Map.Entry<String, INDArray> p : source.entrySet()) {
-            INDArray value = p.getValue();
-            INDArray selected;
-            if (layer instanceof ConvolutionLayer && p.getKey().equals("W")) {
-                selected = select(select(value, 0, slices.out()), 1, slices.in());   // [out, in, kH, kW]
-            } else if (layer instanceof ConvolutionLayer) {
-                selected = select(value, value.rank() - 1, slices.out());           // bias [1, out]
-            } else if (layer instanceof BatchNormalization) {
-                selected = select(value, value.rank() - 1, slices.in());            // [1, n]: all four arrays
-            } else if (p.getKey().equals("W")) {
-                selected = select(value, 0, slices.in());                           // dense [in, out]
-            } else {
-                selected = value;                                                     // dense bias: unchanged
-            }
-            target.get(p.getKey()).assign(selected);
-        }
-    }
-
-    private static INDArray select(INDArray array, int dimension, int[] indices) {
-        if (indices.length == array.size(dimension)) {
-            return array; // positions are sorted, so keeping all of them is the identity
-        }
-        INDArrayIndex[] index = new INDArrayIndex[array.rank()];
-        for (int d = 0; d < index.length; d++) {
-            index[d] = NDArrayIndex.all();
-        }
-        index[dimension] = new SpecifiedIndex(java.util.Arrays.stream(indices).asLongStream().toArray());
-        return array.get(index);
     }
 }

@@ -20,6 +20,7 @@ import org.nd4j.linalg.dataset.DataSet;
 public final class SparkTrainer {
     private final JavaSparkContext sc;
 
+    /** A trainer on {@code sc}; its default parallelism is the number of workers per averaging round. */
     public SparkTrainer(JavaSparkContext sc) {
         this.sc = sc;
     }
@@ -31,7 +32,13 @@ public final class SparkTrainer {
      * depends on that block and the model, not on the number of images. After each epoch, reports
      * progress and memory, with accuracy on {@code validation} when given.
      *
-     * @throws IllegalArgumentException when {@code network} holds NaN or infinite weights
+     * @param stage      the stage's name, for messages and reports
+     * @param batchSize  the minibatch size per worker, in images
+     * @param validation the validation set, or null for none (accuracy NaN)
+     * @param progress   receives one {@link EpochReport} per finished epoch
+     * @return the trained network (the same object as {@code network})
+     * @throws IllegalArgumentException when {@code network} holds NaN or infinite weights, or
+     *     {@code batchSize x averagingFrequency} is below 1
      * @throws IllegalStateException    when the loss or the weights become NaN or infinite
      */
     public ComputationGraph train(String stage, ComputationGraph network, TrainingSettings settings, int batchSize,
@@ -74,7 +81,7 @@ public final class SparkTrainer {
         return spark.getNetwork();
     }
 
-    /** Top-1 accuracy of {@code network} on {@code data}, evaluated by the executors. */
+    /** Top-1 accuracy of {@code network} on {@code data}, a fraction in [0, 1], evaluated by the executors. */
     public double accuracy(ComputationGraph network, JavaRDD<DataSet> data) {
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(1).build();
         return accuracy(new SparkComputationGraph(sc, network, master), data);

@@ -4,14 +4,29 @@ import dev.diversify.config.ConfigReader;
 import java.util.List;
 
 /**
- * How a network is trained: SGD with Nesterov momentum and L2 weight decay, a learning rate divided
+ * How a network is trained: SGD with Nesterov momentum and L2 weight decay, a learning rate multiplied
  * by {@code decayFactor} at each fraction of the epochs in {@code decayAt} (the CIFAR recipe: 0.1,
- * divided by 10 at 50 % and 75 %), and Spark parameter averaging every {@code averagingFrequency}
- * minibatches per worker.
+ * divided by 10, i.e. decayFactor 0.1, at 50 % and 75 %), and Spark parameter averaging every
+ * {@code averagingFrequency} minibatches per worker.
+ *
+ * @param epochs             the number of epochs, at least 0
+ * @param learningRate       the initial learning rate, positive
+ * @param momentum           the Nesterov momentum coefficient
+ * @param weightDecay        the L2 weight-decay coefficient
+ * @param decayAt            the decay points, as fractions of {@code epochs} in (0, 1) (copied)
+ * @param decayFactor        the factor the rate is multiplied by at each decay point
+ * @param averagingFrequency minibatches each worker fits between parameter averages
  */
 public record TrainingSettings(int epochs, double learningRate, double momentum, double weightDecay,
                                List<Double> decayAt, double decayFactor, int averagingFrequency) {
 
+    /**
+     * Copies {@code decayAt}; momentum, weight decay, decay factor and averaging frequency are not checked
+     * here ({@link #read} range-checks them).
+     *
+     * @throws IllegalArgumentException when {@code epochs} is negative, the learning rate is not positive,
+     *     or a decay point is outside (0, 1)
+     */
     public TrainingSettings {
         decayAt = List.copyOf(decayAt);
         if (epochs < 0) {
@@ -27,7 +42,10 @@ public record TrainingSettings(int epochs, double learningRate, double momentum,
         }
     }
 
-    /** The learning rate of (0-based) epoch {@code epoch}. */
+    /**
+     * The learning rate of (0-based) epoch {@code epoch}: {@code learningRate} times {@code decayFactor}
+     * once for every decay point {@code at} with {@code epoch >= round(at * epochs)}.
+     */
     public double learningRate(int epoch) {
         double rate = learningRate;
         for (double at : decayAt) {
@@ -38,7 +56,13 @@ public record TrainingSettings(int epochs, double learningRate, double momentum,
         return rate;
     }
 
-    /** Reads a training block (e.g. {@code baseline} or {@code retrain}); problems are recorded in {@code in}. */
+    /**
+     * Reads a training block (e.g. {@code baseline} or {@code retrain}): {@code epochs} (at least 0),
+     * {@code learning-rate} (in [1e-9, 10]), {@code momentum}, {@code weight-decay} and {@code decay-factor}
+     * (each in [0, 1]), {@code decay-at} (fractions in (0, 1)) and {@code averaging-frequency} (at least 1).
+     * Problems are recorded in {@code in}, which throws them at its {@code check()}; the result then holds
+     * stand-ins.
+     */
     public static TrainingSettings read(ConfigReader in) {
         int epochs = in.intAtLeast("epochs", 0);
         double rate = in.doubleIn("learning-rate", 1e-9, 10);

@@ -112,4 +112,36 @@ class RunSettingsTest {
         assertEquals(2, error.problems().size(), error.getMessage());
         assertTrue(error.getMessage().contains("diversify.experiments.x.data: data directory not found: " + dir + "/none"));
     }
+
+    @Test
+    void unknownKeysAreErrorsNamingKeyFileAndLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("study.conf");
+        java.nio.file.Files.writeString(file, """
+                diversify {
+                  data.path = x
+                  run { max-concurent = 3 }
+                  defaults { sweep { tau = [0.1] } }
+                  experiments {
+                    vgg {
+                      model = vgg16
+                      retrain { lerning-rate = 0.1 }
+                    }
+                    odd = 3
+                  }
+                  extra = true
+                }
+                """);
+        InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(
+                ConfigFactory.load(ConfigFactory.parseFile(file.toFile())), null, "r", List.of()));
+        String message = error.getMessage();
+        for (String expected : List.of(
+                "diversify.run.max-concurent: unknown key (set in " + file + ", line 3); did you mean 'max-concurrent'?",
+                "diversify.defaults.sweep.tau: unknown key (set in " + file + ", line 4); did you mean 'taus'?",
+                "diversify.experiments.vgg.retrain.lerning-rate: unknown key (set in " + file + ", line 8); "
+                        + "did you mean 'learning-rate'?",
+                "diversify.experiments.odd: an experiment must be an object of settings",
+                "diversify.extra: unknown key (set in " + file + ", line 12)")) {
+            assertTrue(message.contains(expected), "missing «" + expected + "» in:\n" + message);
+        }
+    }
 }

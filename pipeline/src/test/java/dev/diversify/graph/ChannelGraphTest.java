@@ -73,7 +73,7 @@ class ChannelGraphTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX)
                         .build(), "up")
                 .setOutputs("out").build();
-        var error = assertThrows(IllegalArgumentException.class,
+        var error = assertThrows(dev.diversify.layers.UnsupportedLayerException.class,
                 () -> ChannelGraph.of(conf, InputType.convolutional(8, 8, 2)));
         assertTrue(error.getMessage().contains("'up'") && error.getMessage().contains("Deconvolution2D"));
     }

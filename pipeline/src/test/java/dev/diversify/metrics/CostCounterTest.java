@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.diversify.layers.LayerCost;
+import dev.diversify.layers.UnsupportedLayerException;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -50,7 +52,7 @@ class CostCounterTest {
                         .activation(Activation.SOFTMAX).build(), "upsample")
                 .setOutputs("out")
                 .build();
-        var error = assertThrows(UnsupportedOperationException.class,
+        var error = assertThrows(UnsupportedLayerException.class,
                 () -> CostCounter.count(conf, InputType.convolutional(8, 8, 2)));
         assertTrue(error.getMessage().contains("'upsample'") && error.getMessage().contains("Deconvolution2D"),
                 error.getMessage());

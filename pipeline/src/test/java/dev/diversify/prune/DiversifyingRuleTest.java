@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class DiversifyingRuleTest {
 
     private static Selection select(double tau, int minKeep, double[]... filters) {
-        return DiversifyingRule.select(FilterBank.of(filters), tau, minKeep);
+        return new DiversifyingRule(minKeep).select(FilterBank.of(filters), new Budget.Threshold(tau));
     }
 
     @Test
@@ -141,8 +141,9 @@ class DiversifyingRuleTest {
     @Test
     void refusesBadArguments() {
         FilterBank filters = FilterBank.of(new double[][] {{1, 0}, {0, 1}});
-        assertThrows(IllegalArgumentException.class, () -> DiversifyingRule.select(filters, 2.5, 1));
-        assertThrows(IllegalArgumentException.class, () -> DiversifyingRule.select(filters, 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DiversifyingRule(1).select(filters, new Budget.Threshold(2.5)));
+        assertThrows(IllegalArgumentException.class, () -> DiversifyingRule.select(Similarity.of(filters), filters.l1Norms(), 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new DiversifyingRule(0));
         var nan = assertThrows(IllegalArgumentException.class,
                 () -> FilterBank.of(new double[][] {{1, Double.NaN}, {0, 1}}));
         assertTrue(nan.getMessage().contains("NaN"));

@@ -219,6 +219,56 @@ class SurgeryTest {
                 "has members [stem_conv]");
         assertThrows(IllegalArgumentException.class, () -> PruningPlan.of(channels, ResidualPolicy.INTERNAL,
                 Map.of("stem_conv", new int[] {1})), "a coupled group under the internal policy");
+        assertRefused(original, input, new PruningPlan.Entry("stem_conv", stream, 16, new int[] {3}),
+                "'stem_conv' has 16 channels but in this model it has 8");
+        // ../shared/cases/plan-group-twice.json: the last entry must not silently win
+        var twice = assertThrows(IllegalArgumentException.class, () -> Surgery.apply(original, input, new PruningPlan(
+                List.of(new PruningPlan.Entry("stem_conv", stream, 8, new int[] {0, 3}),
+                        new PruningPlan.Entry("stem_conv", stream, 8, new int[] {1, 2})))));
+        assertTrue(twice.getMessage().contains("names group 'stem_conv' twice"), twice.getMessage());
+    }
+
+    /**
+     * ../shared/cases/nhwc-conv-flatten-dense.zip: a channels-last network flattens its last map
+     * position-major (row p*C + c), so a removed channel takes rows p*C + c of the dense layer.
+     */
+    @Test
+    void channelsLastFlattenKeepsTheDenseRowsOfTheKeptChannels() {
+        org.deeplearning4j.nn.conf.CNN2DFormat nhwc = org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(3).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(6).dataFormat(nhwc)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).build())
+                .layer(new BatchNormalization.Builder().dataFormat(nhwc).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .dataFormat(nhwc).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(5).dataFormat(nhwc)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).build())
+                .layer(new BatchNormalization.Builder().dataFormat(nhwc).build())
+                .layer(new DenseLayer.Builder().nOut(7).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(10).build())
+                .setInputType(InputType.convolutional(8, 8, 3, nhwc))
+                .build();
+        var multiLayer = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
+        multiLayer.init();
+        ComputationGraph original = multiLayer.toComputationGraph();
+        InputType input = InputType.convolutional(8, 8, 3); // what `prune --input 3x8x8` passes
+        ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), input);
+        PruningPlan plan = PruningPlan.of(channels, ResidualPolicy.COUPLED, Map.of("3", new int[] {1, 3}));
+        ComputationGraph pruned = Surgery.apply(original, input, plan);
+
+        ComputationGraph masked = original.clone();
+        INDArray dense = masked.getLayer("5").getParam("W"); // [4*4*5, 7]
+        assertEquals(80, dense.size(0));
+        for (int p = 0; p < 16; p++) {
+            for (int c : new int[] {0, 2, 4}) {
+                dense.getRow(p * 5L + c).assign(0);
+            }
+        }
+        Nd4j.getRandom().setSeed(2);
+        INDArray images = Nd4j.rand(3, 8, 8, 3).subi(0.5); // channels last
+        assertClose(masked.outputSingle(images), pruned.outputSingle(images));
+        assertEquals(32, pruned.getLayer("5").getParam("W").size(0), "4*4 positions x 2 kept channels");
     }
 
     private static void assertRefused(ComputationGraph graph, InputType input, PruningPlan.Entry entry, String message) {

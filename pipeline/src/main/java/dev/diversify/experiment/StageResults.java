@@ -1,0 +1,64 @@
+package dev.diversify.experiment;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each stage of an experiment records in its marker (see {@link Stages}), bound to JSON by
+ * Jackson. Maps keep their order: groups and convolutions in topological order.
+ */
+public final class StageResults {
+    private StageResults() {
+    }
+
+    /**
+     * The data stage: the dataset, the split sizes (images) and the normalisation used.
+     *
+     * @param mean per-channel mean of pixels scaled to [0, 1]
+     * @param std  per-channel standard deviation, same scale
+     */
+    public record Data(String dataset, String format, int classes, int train, int validation, int test,
+                       List<Double> mean, List<Double> std) {
+    }
+
+    /**
+     * The baseline: its training history (empty when loaded), size, output channels per convolution, and
+     * top-1 accuracy (fractions) on the validation and test splits.
+     */
+    public record Baseline(List<Epoch> history, CostTotals cost, Map<String, Integer> channels,
+                           double validationAccuracy, double accuracy) {
+    }
+
+    /** The similarity stage: each group's kept filters at every threshold of the grid, by group name. */
+    public record Similarity(Map<String, GroupGrid> groups) {
+    }
+
+    /**
+     * One group under the diversifying rule at every threshold of the grid.
+     *
+     * @param channels the group's output channels before pruning
+     * @param taus     the grid, ascending
+     * @param kept     the kept filter indices (sorted) at each threshold
+     */
+    public record GroupGrid(int channels, List<Double> taus, List<List<Integer>> kept) {
+    }
+
+    /**
+     * The sensitivity sweep: validation accuracy of every (group, threshold) cell with that group alone
+     * pruned, and the threshold chosen per group (groups where none fits the budget are absent).
+     */
+    public record Sweep(double baselineValidation, List<SweepCell> cells, Map<String, Double> chosen) {
+    }
+
+    /** One sweep cell: a group pruned alone at {@code tau}, keeping {@code kept} of {@code channels}. */
+    public record SweepCell(String group, double tau, int channels, int kept, double validationAccuracy) {
+    }
+
+    /** A pruned network before retraining: size, output channels per convolution, test accuracy. */
+    public record Pruned(CostTotals cost, Map<String, Integer> channels, double accuracy) {
+    }
+
+    /** A retrained network: its training history, size and test accuracy. */
+    public record Retrained(List<Epoch> history, CostTotals cost, double accuracy) {
+    }
+}

@@ -1,0 +1,88 @@
+package dev.diversify.results;
+
+/**
+ * Where a run's outputs live under its directory ({@code <root>/<runId>}). Paths are strings, joined with
+ * {@code /}; nothing here touches the file system.
+ *
+ * @param directory the run's directory, {@code <root>/<runId>}, any Hadoop URI
+ */
+public record RunLayout(String directory) {
+
+    /** {@code <dir>/metrics}: the Parquet table {@link Tables#METRICS} (cost and accuracy per method and state). */
+    public String metrics() {
+        return directory + "/metrics";
+    }
+
+    /** {@code <dir>/layers}: the Parquet table {@link Tables#LAYERS} (channels before and after per convolution). */
+    public String layers() {
+        return directory + "/layers";
+    }
+
+    /** {@code <dir>/sweep}: the Parquet table {@link Tables#SWEEP} (the sensitivity sweep, one row per group and tau). */
+    public String sweep() {
+        return directory + "/sweep";
+    }
+
+    /** {@code <dir>/training}: the Parquet table {@link Tables#TRAINING} (one row per training epoch). */
+    public String training() {
+        return directory + "/training";
+    }
+
+    /**
+     * An experiment's partition of a Parquet table: {@code <table>/experiment=<experiment>}, the directory
+     * that holds that experiment's rows.
+     *
+     * @param table the table's path, e.g. {@link #metrics()}
+     */
+    public String partition(String table, String experiment) {
+        return table + "/experiment=" + experiment;
+    }
+
+    /**
+     * {@code <dir>/models/<experiment>/<name>.zip}: a network saved with DL4J's {@code ModelSerializer};
+     * the pipeline's names are {@code baseline}, {@code <method>-pruned} (before retraining) and
+     * {@code <method>} (retrained).
+     */
+    public String model(String experiment, String name) {
+        return directory + "/models/" + experiment + "/" + name + ".zip";
+    }
+
+    /**
+     * {@code <dir>/models/<experiment>/<name>.plan.json}: the {@code PruningPlan} (JSON) that method
+     * {@code name} applied to the baseline; absent for a method pruned without a single plan (layer-wise).
+     */
+    public String plan(String experiment, String name) {
+        return directory + "/models/" + experiment + "/" + name + ".plan.json";
+    }
+
+    /**
+     * {@code <dir>/_stages/<experiment>/<stage>.json}: the stage's recorded result and seconds, written when
+     * it completes; a rerun of the run skips a stage whose marker exists.
+     */
+    public String stageMarker(String experiment, String stage) {
+        return directory + "/_stages/" + experiment + "/" + stage + ".json";
+    }
+
+    /** {@code <dir>/summary.md}: the run's Markdown summary. */
+    public String summary() {
+        return directory + "/summary.md";
+    }
+
+    /** {@code <dir>/report.html}: the run's HTML report. */
+    public String report() {
+        return directory + "/report.html";
+    }
+
+    /** {@code <dir>/run.conf}: the run's whole resolved config, as rendered when the run started. */
+    public String config() {
+        return directory + "/run.conf";
+    }
+
+    /**
+     * {@code <dir>/synthetic-data/<format>}: synthetic data in that format's layout, written when an
+     * experiment's data path is missing and it asks for synthetic data instead.
+     */
+    public String syntheticData(String format) {
+        return directory + "/synthetic-data/" + format;
+    }
+}

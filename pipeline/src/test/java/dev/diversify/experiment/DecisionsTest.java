@@ -1,0 +1,84 @@
+package dev.diversify.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.diversify.experiment.Decisions.CellToMeasure;
+import dev.diversify.experiment.StageResults.GroupGrid;
+import dev.diversify.experiment.StageResults.SweepCell;
+import dev.diversify.graph.PruningGroup;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DecisionsTest {
+    private static final List<Double> TAUS = List.of(0.2, 0.4, 0.6, 0.8);
+
+    private static Map<String, GroupGrid> grids() {
+        Map<String, GroupGrid> groups = new LinkedHashMap<>();
+        // conv1: tau 0.2 keeps all 4; 0.4 and 0.6 keep the same three; 0.8 keeps two
+        groups.put("conv1", new GroupGrid(4, TAUS, List.of(List.of(0, 1, 2, 3), List.of(0, 2, 3), List.of(0, 2, 3),
+                List.of(0, 3))));
+        groups.put("conv2", new GroupGrid(3, TAUS, List.of(List.of(0, 1, 2), List.of(0, 1, 2), List.of(1, 2),
+                List.of(2))));
+        return groups;
+    }
+
+    private static SweepCell cell(String group, double tau, double accuracy) {
+        return new SweepCell(group, tau, 8, 4, accuracy);
+    }
+
+    @Test
+    void cellsThatKeepTheSameFiltersAreMeasuredOnceAndCellsThatKeepAllNotAtAll() {
+        assertEquals(List.of(new CellToMeasure("conv1", List.of(0, 2, 3)), new CellToMeasure("conv1", List.of(0, 3)),
+                new CellToMeasure("conv2", List.of(1, 2)), new CellToMeasure("conv2", List.of(2))),
+                Decisions.cellsToMeasure(grids()));
+    }
+
+    @Test
+    void theSweepTableHasEveryGridPointWithTheBaselineWhereNothingIsRemoved() {
+        Map<CellToMeasure, Double> measured = Map.of(
+                new CellToMeasure("conv1", List.of(0, 2, 3)), 0.85, new CellToMeasure("conv1", List.of(0, 3)), 0.60,
+                new CellToMeasure("conv2", List.of(1, 2)), 0.88, new CellToMeasure("conv2", List.of(2)), 0.70);
+        List<SweepCell> table = Decisions.sweepTable(grids(), measured, 0.9);
+        assertEquals(List.of(
+                new SweepCell("conv1", 0.2, 4, 4, 0.9), new SweepCell("conv1", 0.4, 4, 3, 0.85),
+                new SweepCell("conv1", 0.6, 4, 3, 0.85), new SweepCell("conv1", 0.8, 4, 2, 0.60),
+                new SweepCell("conv2", 0.2, 3, 3, 0.9), new SweepCell("conv2", 0.4, 3, 3, 0.9),
+                new SweepCell("conv2", 0.6, 3, 2, 0.88), new SweepCell("conv2", 0.8, 3, 1, 0.70)), table);
+        assertThrows(IllegalStateException.class, () -> Decisions.sweepTable(grids(), Map.of(), 0.9));
+    }
+
+    @Test
+    void eachGroupGetsTheLargestTauWithinTheBudgetEvenOnANonMonotoneCurve() {
+        List<SweepCell> cells = List.of(
+                cell("a", 0.2, 0.895), cell("a", 0.4, 0.86), cell("a", 0.6, 0.885), cell("a", 0.8, 0.70),
+                cell("b", 0.2, 0.80), cell("b", 0.4, 0.75),
+                cell("c", 0.2, 0.90), cell("c", 0.4, 0.88), cell("c", 0.6, 0.8799));
+        Map<String, Double> chosen = Decisions.chooseThresholds(cells, 0.90, 0.02);
+        // a: 0.4 drops 4 points but 0.6 drops 1.5, so 0.6; b: nothing fits; c: a drop of exactly 0.02 fits
+        assertEquals(Map.of("a", 0.6, "c", 0.4), chosen);
+        assertEquals(List.of("a", "c"), List.copyOf(chosen.keySet()), "groups in order");
+        assertEquals(Map.of("a", 0.2, "c", 0.2), Decisions.chooseThresholds(cells, 0.90, 0.005));
+        assertEquals(Map.of("a", 0.8, "b", 0.4, "c", 0.6), Decisions.chooseThresholds(cells, 0.90, 1.0));
+    }
+
+    @Test
+    void ties_anAccuracyAboveTheBaselineIsNoDropAndEqualAccuraciesTakeTheLargerTau() {
+        List<SweepCell> cells = List.of(cell("a", 0.2, 0.91), cell("a", 0.4, 0.88), cell("a", 0.6, 0.88));
+        assertEquals(Map.of("a", 0.6), Decisions.chooseThresholds(cells, 0.90, 0.02));
+        assertEquals(Map.of("a", 0.2), Decisions.chooseThresholds(cells, 0.90, 0.0));
+    }
+
+    @Test
+    void comparisonCriteriaKeepTheDiversifiedCountsOfThePrunedGroupsOnly() {
+        List<PruningGroup> groups = List.of(new PruningGroup("stem", List.of("stem", "b1_conv2"), 16),
+                new PruningGroup("b1_conv1", List.of("b1_conv1"), 16), new PruningGroup("b2_conv1", List.of("b2_conv1"), 32));
+        Map<String, Integer> after = Map.of("stem", 9, "b1_conv2", 9, "b1_conv1", 16, "b2_conv1", 5);
+        Map<String, Integer> budget = Decisions.sameBudget(groups, after);
+        assertEquals(Map.of("stem", 9, "b2_conv1", 5), budget);
+        assertEquals(List.of("stem", "b2_conv1"), List.copyOf(budget.keySet()));
+        assertThrows(IllegalArgumentException.class, () -> Decisions.sameBudget(groups, Map.of("stem", 9)));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.diversify.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diversify.experiment.Stages.Recorded;
+import dev.diversify.results.RunLayout;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every stage record survives its marker: written, read back, equal (NaN and map order included). */
+class StagesTest {
+    private static final CostTotals COST = new CostTotals(123_456, 640, 9_876_543_210L);
+    private static final List<Epoch> HISTORY = List.of(
+            new Epoch(1, 0.05, 2.25, 0.41, 12.5, 300.5, 700.25, 1500.0),
+            new Epoch(2, 0.005, 1.75, Double.NaN, 11.0, 310.0, 701.0, 1510.5));
+
+    private static Map<String, Integer> channels() {
+        Map<String, Integer> channels = new LinkedHashMap<>();
+        channels.put("z_last_added_first", 16); // insertion order, not sorted order, must survive
+        channels.put("a_conv", 8);
+        return channels;
+    }
+
+    private static <T> void roundTrip(T result, Class<T> type) throws Exception {
+        Recorded<T> recorded = new Recorded<>(result, 42.25);
+        assertEquals(recorded, Stages.fromJson(Stages.toJson(recorded), type), type.getSimpleName());
+    }
+
+    @Test
+    void everyStageRecordRoundTrips() throws Exception {
+        roundTrip(new StageResults.Data("fashion-mnist", "idx", 10, 1000, 500, 500, List.of(0.286, 0.286, 0.286),
+                List.of(0.353, 0.353, 0.353)), StageResults.Data.class);
+        roundTrip(new StageResults.Baseline(HISTORY, COST, channels(), 0.875, 0.8625), StageResults.Baseline.class);
+        roundTrip(new StageResults.Baseline(List.of(), COST, channels(), Double.NaN, 0.5), StageResults.Baseline.class);
+        Map<String, StageResults.GroupGrid> groups = new LinkedHashMap<>();
+        groups.put("stem_conv", new StageResults.GroupGrid(4, List.of(0.2, 0.4), List.of(List.of(0, 1, 2, 3), List.of(0, 3))));
+        groups.put("b1_conv1", new StageResults.GroupGrid(2, List.of(0.2, 0.4), List.of(List.of(0, 1), List.of(1))));
+        roundTrip(new StageResults.Similarity(groups), StageResults.Similarity.class);
+        Map<String, Double> chosen = new LinkedHashMap<>();
+        chosen.put("stem_conv", 0.4);
+        roundTrip(new StageResults.Sweep(0.9, List.of(new StageResults.SweepCell("stem_conv", 0.2, 4, 4, 0.9),
+                new StageResults.SweepCell("stem_conv", 0.4, 4, 2, 0.8875)), chosen), StageResults.Sweep.class);
+        roundTrip(new StageResults.Pruned(COST, channels(), 0.1), StageResults.Pruned.class);
+        roundTrip(new StageResults.Retrained(HISTORY, COST, 0.85), StageResults.Retrained.class);
+    }
+
+    @Test
+    void aCompleteStageIsReadBackInsteadOfRunAgain(@TempDir Path dir) {
+        Stages stages = new Stages(new RunLayout(dir.toString()), new Progress(new PrintStream(new ByteArrayOutputStream())));
+        AtomicInteger runs = new AtomicInteger();
+        StageResults.Pruned result = new StageResults.Pruned(COST, channels(), 0.75);
+        Recorded<StageResults.Pruned> first = stages.run("e", "prune-l1", StageResults.Pruned.class, () -> {
+            runs.incrementAndGet();
+            return result;
+        });
+        Recorded<StageResults.Pruned> again = stages.run("e", "prune-l1", StageResults.Pruned.class, () -> {
+            runs.incrementAndGet();
+            return null;
+        });
+        assertEquals(1, runs.get());
+        assertEquals(first, again);
+        assertEquals(result, again.result());
+        assertTrue(first.seconds() >= 0);
+    }
+
+    @Test
+    void aMarkerOfAnotherShapeIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        RunLayout layout = new RunLayout(dir.toString());
+        Path marker = Path.of(layout.stageMarker("e", "baseline"));
+        Files.createDirectories(marker.getParent());
+        Files.writeString(marker, "{\"params\": 12, \"accuracy\": 0.5, \"seconds\": 3}"); // the untyped format
+        Stages stages = new Stages(layout, new Progress(new PrintStream(new ByteArrayOutputStream())));
+        var error = assertThrows(UncheckedIOException.class,
+                () -> stages.run("e", "baseline", StageResults.Baseline.class, () -> null));
+        assertTrue(error.getMessage().contains(marker.toString()) && error.getMessage().contains("delete it"),
+                error.getMessage());
+    }
+}
