@@ -57,12 +57,12 @@ import picocli.CommandLine.Spec;
         header = "Measures the speed of the rule, of training and inference, and the memory of training.",
         description = {"Every figure is taken after warm-up, as the median and spread of --repetitions runs. --what "
                 + "chooses what is measured:",
-            "similarity: the diversifying rule on each distinct layer shape at width 1, next to the bare float64 product.",
-            "train: training images/s of each model at width 1, batch --batch, input 3x32x32.",
-            "infer: inference images/s, likewise.",
-            "pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original.",
-            "spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20).",
-            "memory (only when asked for): --epochs of parameter-averaging training on --images real images, with "
+            "--what similarity: the diversifying rule on each distinct layer shape at width 1, next to the bare float64 product.",
+            "--what train: training images/s of each model at width 1, batch --batch, input 3x32x32.",
+            "--what infer: inference images/s, likewise.",
+            "--what pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original.",
+            "--what spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20).",
+            "--what memory (only when asked for): --epochs of parameter-averaging training on --images real images, with "
                 + "memory after each epoch and the peak; exits 1 unless resident memory after the last epoch is "
                 + "within 10 %% of its value after the first."})
 final class BenchCommand implements Callable<Integer> {
@@ -71,32 +71,32 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--what", defaultValue = "all", description = "What to measure (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--what", defaultValue = "all", description = "What to measure: similarity, train, infer, pruned, spark, memory or all (default: ${DEFAULT-VALUE}).")
     private What what;
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "all", description = "A model or all (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "all", description = "The model to measure, or all (default: ${DEFAULT-VALUE}).")
     private String model;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "64", description = "The minibatch size (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--keep", defaultValue = "0.55", description = "pruned: fraction of channels kept per layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keep", defaultValue = "0.55", description = "With --what pruned, the fraction of channels kept per layer (default: ${DEFAULT-VALUE}).")
     private double keep;
 
-    @Option(names = "--repetitions", defaultValue = "5", description = "Measured runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repetitions", defaultValue = "5", description = "The number of measured runs (default: ${DEFAULT-VALUE}).")
     private int repetitions;
 
-    @Option(names = "--images", defaultValue = "20000", description = "memory: training images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--images", defaultValue = "20000", description = "With --what memory, the training images (default: ${DEFAULT-VALUE}).")
     private int images;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "memory: epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "3", description = "With --what memory, the epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--width", defaultValue = "0.25", description = "memory: width multiplier (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "0.25", description = "With --what memory, the width multiplier (default: ${DEFAULT-VALUE}).")
     private double width;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
-            description = "memory: the training images, any format (default: ${DEFAULT-VALUE}; synthetic CIFAR-10 "
+            description = "With --what memory, the training images, in any format (default: ${DEFAULT-VALUE}; synthetic CIFAR-10 "
                     + "files stand in where it is missing).")
     private String data;
 
@@ -241,7 +241,7 @@ final class BenchCommand implements Callable<Integer> {
      * Trains {@code architecture} as the pipeline does (Spark local mode on every core, parameter averaging
      * every 4 minibatches, blocks streamed from the files) and reports memory after each epoch and the
      * peak resident memory sampled every 200 ms. True when memory stayed flat: resident memory after the
-     * last epoch within 10 %% of its value after the first.
+     * last epoch within 10 % of its value after the first.
      */
     private boolean memory(Architecture architecture) throws Exception {
         String path = data;

@@ -45,10 +45,10 @@ final class DataCommand implements Runnable {
         private String path;
 
         @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
-                description = "cifar10, cifar100 or idx (default: recognised from the files).")
+                description = "The format: cifar10, cifar100 or idx (default: recognised from the files).")
         private DataFormat format;
 
-        @Option(names = "--coarse", description = "CIFAR-100: use the 20 coarse labels instead of the 100 fine ones.")
+        @Option(names = "--coarse", description = "For CIFAR-100, use the 20 coarse labels instead of the 100 fine ones.")
         private boolean coarse;
 
         @Override
@@ -90,7 +90,7 @@ final class DataCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class, required = true, description = "cifar10, cifar100 or idx.")
+        @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class, required = true, description = "The format: cifar10, cifar100 or idx.")
         private DataFormat format;
 
         @Option(names = "--out", paramLabel = "DIR", required = true,
@@ -98,17 +98,17 @@ final class DataCommand implements Runnable {
         private String out;
 
         @Option(names = "--train", paramLabel = "N", defaultValue = "5000",
-                description = "Training images (default: ${DEFAULT-VALUE}).")
+                description = "The number of training images (default: ${DEFAULT-VALUE}).")
         private int train;
 
         @Option(names = "--test", paramLabel = "N", defaultValue = "1000",
-                description = "Test images (default: ${DEFAULT-VALUE}).")
+                description = "The number of test images (default: ${DEFAULT-VALUE}).")
         private int test;
 
-        @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "The seed of the images (default: ${DEFAULT-VALUE}).")
         private long seed;
 
-        @Option(names = "--no-gzip", negatable = false, description = "IDX: write plain files instead of .gz.")
+        @Option(names = "--no-gzip", negatable = false, description = "For IDX, write plain files instead of .gz ones.")
         private boolean plain;
 
         @Override

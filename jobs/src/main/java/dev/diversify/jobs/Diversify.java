@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -20,6 +22,15 @@ public final class Diversify implements Runnable {
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Print stack traces of failures (by default only their messages).")
+    boolean verbose;
+
+    /** Whether {@code --verbose} was given to the command of {@code spec} (or any above it). */
+    static boolean verbose(CommandSpec spec) {
+        return spec.root().userObject() instanceof Diversify root && root.verbose;
+    }
+
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing command");
@@ -34,12 +45,24 @@ public final class Diversify implements Runnable {
         CommandLine cli = new CommandLine(new Diversify()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((error, commandLine, parsed) -> {
             PrintWriter err = commandLine.getErr();
+            boolean verbose = verbose(commandLine.getCommandSpec());
             if (error instanceof IllegalArgumentException) {
                 err.println(commandLine.getCommandName() + ": " + error.getMessage());
                 err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
+                if (verbose) {
+                    error.printStackTrace(err);
+                }
                 return CommandLine.ExitCode.USAGE;
             }
-            error.printStackTrace(err);
+            if (verbose) {
+                error.printStackTrace(err);
+            } else {
+                err.println(commandLine.getCommandName() + ": failed: " + error);
+                for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                    err.println("  caused by: " + cause);
+                }
+                err.println("(rerun with --verbose for the stack trace)");
+            }
             return CommandLine.ExitCode.SOFTWARE;
         });
         return cli;

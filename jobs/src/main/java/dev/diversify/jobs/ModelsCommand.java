@@ -33,23 +33,23 @@ final class ModelsCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "all",
-            description = "vgg16, resnet20, resnet56, densenet-40-12, densenet-bc-40-12 or all (default: ${DEFAULT-VALUE}).")
+            description = "The model: vgg16, resnet20, resnet56, densenet-40-12, densenet-bc-40-12 or all (default: ${DEFAULT-VALUE}).")
     private String model;
 
     @Option(names = "--classes", paramLabel = "N", defaultValue = "10",
-            description = "Number of classes: 10 (CIFAR-10) or 100 (CIFAR-100) (default: ${DEFAULT-VALUE}).")
+            description = "The number of classes, 10 for CIFAR-10 or 100 for CIFAR-100 (default: ${DEFAULT-VALUE}).")
     private int classes;
 
     @Option(names = "--width", paramLabel = "W", defaultValue = "1.0",
-            description = "Width multiplier applied to every channel count (default: ${DEFAULT-VALUE}).")
+            description = "The width multiplier applied to every channel count (default: ${DEFAULT-VALUE}).")
     private double width;
 
     @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class,
-            description = "Input shape (default: ${DEFAULT-VALUE}).")
+            description = "The input shape (default: ${DEFAULT-VALUE}).")
     private ImageShape input;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
+            description = "The output format: table or json (default: ${DEFAULT-VALUE}).")
     private Format format;
 
     @Override

@@ -60,10 +60,10 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     @Option(names = "--residual", paramLabel = "POLICY", defaultValue = "coupled",
-            description = "coupled (prune residual channels jointly) or internal (leave them) (default: ${DEFAULT-VALUE}).")
+            description = "The residual policy: coupled prunes residual channels jointly, internal leaves them (default: ${DEFAULT-VALUE}).")
     private ResidualPolicy policy;
 
-    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class, description = "Input shape (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class, description = "The input shape (default: ${DEFAULT-VALUE}).")
     private ImageShape input;
 
     @Override

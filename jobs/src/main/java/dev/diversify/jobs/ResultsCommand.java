@@ -20,7 +20,7 @@ final class ResultsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR", description = "A run's directory (RUN_ROOT/RUN_ID), local or hdfs://.")
     private String runDirectory;
 
-    @Option(names = "--detail", description = "Also every method and state per experiment, the chosen thresholds and channels.")
+    @Option(names = "--detail", description = "Also print every method and state per experiment, the chosen thresholds and the channels.")
     private boolean detail;
 
     @Override

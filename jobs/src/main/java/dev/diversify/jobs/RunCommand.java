@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.diversify.experiment.Pipeline;
 import dev.diversify.experiment.Progress;
 import dev.diversify.results.RunLayout;
+import dev.diversify.experiment.RunLock;
 import dev.diversify.experiment.RunSettings;
 import dev.diversify.io.HadoopFiles;
 import java.io.File;
@@ -44,16 +45,24 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = load(conf);
-        Progress progress = new Progress(System.out);
-        RunSettings run = Pipeline.preflight(RunSettings.load(config, out, runId, only), progress);
-        SparkSession spark = SparkSessions.start("diversify run " + run.runId());
-        try {
-            new Pipeline(spark, run, progress).run();
-            String summary = new RunLayout(run.runDirectory()).summary();
-            spec.commandLine().getOut().println(HadoopFiles.readText(summary));
-            spec.commandLine().getOut().flush();
-        } finally {
-            spark.stop();
+        Progress progress = new Progress(System.out, Diversify.verbose(spec));
+        RunSettings settings = RunSettings.load(config, out, runId, only);
+        try (RunLock lock = RunLock.acquire(settings.runDirectory(), settings.runId(), settings.lockExpiry())) {
+            List<String> removed = HadoopFiles.removeStaging(settings.runDirectory());
+            if (!removed.isEmpty()) {
+                progress.say("run", "removed " + removed.size() + " staged output(s) an interrupted attempt left: "
+                        + String.join(", ", removed));
+            }
+            RunSettings run = Pipeline.preflight(settings, progress);
+            SparkSession spark = SparkSessions.start("diversify run " + run.runId());
+            try {
+                new Pipeline(spark, run, progress).run();
+                String summary = new RunLayout(run.runDirectory()).summary();
+                spec.commandLine().getOut().println(HadoopFiles.readText(summary));
+                spec.commandLine().getOut().flush();
+            } finally {
+                spark.stop();
+            }
         }
         return 0;
     }

@@ -42,18 +42,18 @@ final class SelectCommand implements Callable<Integer> {
     private Criteria criterion;
 
     @Option(names = "--tau", paramLabel = "T",
-            description = "diversify: remove filters while two kept ones are within this cosine distance, in [0, 2].")
+            description = "For diversify, remove filters while two kept ones are within this cosine distance, in [0, 2].")
     private Double tau;
 
     @Option(names = "--min-keep", paramLabel = "K",
-            description = "diversify with --tau: keep at least K filters (default: max(1, ceil(0.1 N))).")
+            description = "For diversify with --tau, keep at least K filters (default: max(1, ceil(0.1 N))).")
     private Integer minKeep;
 
     @Option(names = "--keep", paramLabel = "N",
             description = "Keep exactly N filters: the only budget of l1 and random; for diversify, its first removals.")
     private Integer keep;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "random: the seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "For random, the seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
     @Option(names = "--json", description = "Print the kept indices and the removals (partner, distance) as JSON.")

@@ -13,8 +13,8 @@ import picocli.CommandLine;
 
 /** The help a person reads: every command summarised in one whole sentence, every description in whole sentences. */
 class HelpTest {
-    /** A sentence: starts with a capital letter or an option/value, ends with '.', '?' or ':' (before a list). */
-    private static final Pattern SENTENCE = Pattern.compile("^[A-Z'\\-a-z].*[.:?]$");
+    /** A sentence: starts with a capital letter (or an option, "--what ..."), ends with '.', '?' or ':' (before a list). */
+    private static final Pattern SENTENCE = Pattern.compile("^([A-Z]|--[a-z]).*[.:?]$");
 
     /** Every command below the root, by qualified name ("diversify data inspect"). */
     private static Map<String, CommandLine> commands() {
@@ -65,6 +65,10 @@ class HelpTest {
             for (String paragraph : description) {
                 assertTrue(SENTENCE.matcher(paragraph.trim()).matches(), name + ": description '" + paragraph + "'");
             }
+            c.getCommandSpec().args().forEach(arg -> {
+                String text = String.join(" ", arg.description());
+                assertTrue(SENTENCE.matcher(text).matches(), name + " " + arg.paramLabel() + ": '" + text + "'");
+            });
             // rendered, the description reads as the same text: picocli wraps it, nothing cuts it
             String usage = c.getUsageMessage(CommandLine.Help.Ansi.OFF);
             String rendered = usage.replaceAll("\\s+", " ");

@@ -106,6 +106,10 @@ class PruneCommandsTest {
         assertTrue(noTau.err().contains("--tau is required"), noTau.err());
         assertTrue(CliRun.of("select", "--weights", dir.resolve("none.npy").toString(), "--tau", "0").err()
                 .contains("weights file not found"));
+        Files.write(dir.resolve("tiny.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 1, 0, 0});
+        CliRun tiny = CliRun.of("select", "--weights", dir.resolve("tiny.npy").toString(), "--tau", "0.1");
+        assertEquals(2, tiny.exitCode(), tiny.err());
+        assertTrue(tiny.err().contains("tiny.npy") && tiny.err().contains("truncated"), tiny.err());
         CliRun both = CliRun.of("select", "--weights", weights.toString(), "--tau", "0.5", "--keep", "2");
         assertEquals(2, both.exitCode());
         assertTrue(both.err().contains("either --tau or --keep"), both.err());

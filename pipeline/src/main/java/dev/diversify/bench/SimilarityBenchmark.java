@@ -31,6 +31,11 @@ public final class SimilarityBenchmark {
     private SimilarityBenchmark() {
     }
 
+    /**
+     * One row per distinct (filters x weights per filter) shape of {@code architecture}'s prunable groups at
+     * width 1 (CIFAR input): the rule at {@code tau} including the float64 copy of the weights, and the
+     * bare product, each timed {@code repetitions} times after {@code warmup} runs.
+     */
     public static List<Row> run(Architecture architecture, double tau, int warmup, int repetitions) {
         ModelSpec spec = ModelSpec.cifar(architecture, 10);
         ComputationGraph graph = Models.build(spec);

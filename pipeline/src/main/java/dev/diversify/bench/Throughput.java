@@ -33,14 +33,17 @@ public final class Throughput {
 
     /** A measured rate: images per second at the median, the fastest and the slowest repetition. */
     public record Result(int batch, Timing timing) {
+        /** Images per second at the median repetition. */
         public double imagesPerSecond() {
             return batch / (timing.medianMs() / 1000);
         }
 
+        /** Images per second of the slowest repetition. */
         public double slowest() {
             return batch / (timing.maxMs() / 1000);
         }
 
+        /** Images per second of the fastest repetition. */
         public double fastest() {
             return batch / (timing.minMs() / 1000);
         }

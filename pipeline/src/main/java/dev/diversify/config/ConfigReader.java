@@ -13,7 +13,7 @@ import java.util.function.Function;
  * config path and the bad value. Call {@link #check()} after reading.
  */
 public final class ConfigReader {
-    private final Config config;
+    private Config config; // set once, in construction
     private final String prefix;
     private final List<String> problems;
 
@@ -24,8 +24,8 @@ public final class ConfigReader {
      * @throws com.typesafe.config.ConfigException.WrongType when {@code path} holds a value that is not an object
      */
     public ConfigReader(Config config, String path) {
-        this(config.hasPath(path) ? config.getConfig(path) : com.typesafe.config.ConfigFactory.empty(), path + ".",
-                new ArrayList<>());
+        this(com.typesafe.config.ConfigFactory.empty(), path + ".", new ArrayList<>());
+        this.config = objectAt(config, path, path);
     }
 
     /** A reader of {@code config} whose problems are reported under the path {@code displayPath}. */
@@ -50,8 +50,23 @@ public final class ConfigReader {
      * @throws com.typesafe.config.ConfigException.WrongType when {@code path} holds a value that is not an object
      */
     public ConfigReader at(String path) {
-        Config sub = config.hasPath(path) ? config.getConfig(path) : com.typesafe.config.ConfigFactory.empty();
-        return new ConfigReader(sub, prefix + path + ".", problems);
+        ConfigReader sub = new ConfigReader(com.typesafe.config.ConfigFactory.empty(), prefix + path + ".", problems);
+        sub.config = objectAt(config, path, prefix + path);
+        return sub;
+    }
+
+    /** The object at {@code path} of {@code from}; empty when absent, and a problem when it is not an object. */
+    private Config objectAt(Config from, String path, String shown) {
+        if (!from.hasPath(path)) {
+            return com.typesafe.config.ConfigFactory.empty();
+        }
+        com.typesafe.config.ConfigValue value = from.getValue(path);
+        if (value.valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+            problems.add(shown + ": must be an object of settings, got " + value.valueType().name().toLowerCase(Locale.ROOT)
+                    + " " + value.render());
+            return com.typesafe.config.ConfigFactory.empty();
+        }
+        return from.getConfig(path);
     }
 
     /** Records a problem, shown as {@code <full path>: <message>}. */
@@ -116,6 +131,18 @@ public final class ConfigReader {
         double value = read(path, min, config::getDouble);
         if (!(value >= min && value <= max)) {
             problem(path, "must be in [" + min + ", " + max + "], got " + value);
+            return min;
+        }
+        return value;
+    }
+
+    /**
+     * A duration in HOCON's units ({@code 10 minutes}, {@code 30s}); a problem when it is shorter than {@code min}.
+     */
+    public java.time.Duration durationAtLeast(String path, java.time.Duration min) {
+        java.time.Duration value = read(path, min, config::getDuration);
+        if (value.compareTo(min) < 0) {
+            problem(path, "must be at least " + min.toSeconds() + " s, got " + value.toSeconds() + " s");
             return min;
         }
         return value;

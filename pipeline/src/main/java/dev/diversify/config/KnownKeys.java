@@ -1,6 +1,7 @@
 package dev.diversify.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
@@ -30,11 +31,18 @@ public final class KnownKeys {
      * known there); also one per experiment that is not an object. Keys under a known key whose reference
      * value is not an object are not checked.
      *
-     * @param config    the resolved config of a run
-     * @param reference the resolved defaults ({@code ConfigFactory.defaultReference()})
+     * <p>The keys defined are those of the {@code reference.conf} files on the classpath, without system
+     * properties ({@code ConfigFactory.defaultReference()} would count every {@code -D} key as defined).
+     *
+     * @param config the resolved config of a run
      * @return the problems, empty when every key is known (or {@code config} has no {@code diversify} object)
      */
-    public static List<String> problems(Config config, Config reference) {
+    public static List<String> problems(Config config) {
+        return problems(config, ConfigFactory.parseResources(KnownKeys.class.getClassLoader(), "reference.conf")
+                .resolve());
+    }
+
+    static List<String> problems(Config config, Config reference) {
         List<String> problems = new ArrayList<>();
         if (config.hasPath(ROOT) && config.getValue(ROOT).valueType() == ConfigValueType.OBJECT) {
             check(config.getObject(ROOT), ROOT, ROOT, reference, problems);
@@ -60,7 +68,8 @@ public final class KnownKeys {
             String referenceKey = referencePath + "." + ConfigUtil.joinPath(key);
             if (!reference.hasPathOrNull(referenceKey)) {
                 problems.add(shown + ": unknown key" + where(value.origin()) + suggestion(key, siblings(reference,
-                        referencePath)));
+                        referencePath)) + (path.equals(ROOT) ? " (values only meant for substitution belong outside "
+                        + "diversify, e.g. datasets { cifar10 = ... })" : ""));
             } else if (value.valueType() == ConfigValueType.OBJECT
                     && reference.getValue(referenceKey).valueType() == ConfigValueType.OBJECT) {
                 check((ConfigObject) value, shown, referenceKey, reference, problems);

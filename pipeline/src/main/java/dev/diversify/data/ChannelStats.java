@@ -67,18 +67,19 @@ public record ChannelStats(double[] mean, double[] std) implements Serializable 
     }
 
     /**
-     * Running sums per channel; mergeable, so partitions can be summed separately. Sums pixel / 255 and
-     * its square in double; {@link #stats} gives the population std {@code sqrt(E[x^2] - E[x]^2)}.
+     * Per-channel histograms of the 8-bit pixel values; mergeable, so partitions can be counted
+     * separately. Counts are integers, so merging is exact and gives the same statistics in any order
+     * (a float sum would depend on the order Spark returns partitions in), and {@link #stats} computes
+     * the population std in two passes over the histogram in float64 ({@code E[(x - mean)^2]}, not the
+     * cancelling {@code E[x^2] - E[x]^2}): a constant channel has std exactly 0, whatever its value.
      */
     public static final class Accumulator implements Serializable {
-        private long pixelsPerChannel;
-        private final double[] sum;
-        private final double[] sumOfSquares;
+        private static final int VALUES = 256;
+        private final long[][] counts;
 
         /** An empty accumulator for images of {@code channels} channels. */
         public Accumulator(int channels) {
-            sum = new double[channels];
-            sumOfSquares = new double[channels];
+            counts = new long[channels][VALUES];
         }
 
         /**
@@ -92,46 +93,51 @@ public record ChannelStats(double[] mean, double[] std) implements Serializable 
             for (int i = 0; i < images.size(); i++) {
                 for (int c = 0; c < shape.channels(); c++) {
                     int base = images.offset(i) + c * shape.plane();
-                    long s = 0;
-                    long s2 = 0;
+                    long[] histogram = counts[c];
                     for (int p = 0; p < shape.plane(); p++) {
-                        int v = pixels[base + p] & 0xFF;
-                        s += v;
-                        s2 += (long) v * v;
+                        histogram[pixels[base + p] & 0xFF]++;
                     }
-                    sum[c] += s / 255.0;
-                    sumOfSquares[c] += s2 / (255.0 * 255.0);
                 }
             }
-            pixelsPerChannel += (long) images.size() * shape.plane();
             return this;
         }
 
-        /** Adds {@code other}'s sums (same channel count) into this one; returns this. */
+        /** Adds {@code other}'s counts (same channel count) into this one; returns this. */
         public Accumulator merge(Accumulator other) {
-            for (int c = 0; c < sum.length; c++) {
-                sum[c] += other.sum[c];
-                sumOfSquares[c] += other.sumOfSquares[c];
+            for (int c = 0; c < counts.length; c++) {
+                for (int v = 0; v < VALUES; v++) {
+                    counts[c][v] += other.counts[c][v];
+                }
             }
-            pixelsPerChannel += other.pixelsPerChannel;
             return this;
         }
 
         /**
-         * The mean and population standard deviation per channel of every pixel added.
+         * The mean and population standard deviation per channel of every pixel added, of pixel / 255.
          *
          * @throws IllegalStateException    when no pixel was added
          * @throws IllegalArgumentException when a channel is constant (std 0)
          */
         public ChannelStats stats() {
-            if (pixelsPerChannel == 0) {
-                throw new IllegalStateException("no images to compute channel statistics from");
-            }
-            double[] mean = new double[sum.length];
-            double[] std = new double[sum.length];
-            for (int c = 0; c < sum.length; c++) {
-                mean[c] = sum[c] / pixelsPerChannel;
-                std[c] = Math.sqrt(Math.max(0, sumOfSquares[c] / pixelsPerChannel - mean[c] * mean[c]));
+            double[] mean = new double[counts.length];
+            double[] std = new double[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                long n = 0;
+                double sum = 0; // sum of integer values times integer counts: exact below 2^53
+                for (int v = 0; v < VALUES; v++) {
+                    n += counts[c][v];
+                    sum += (double) counts[c][v] * v;
+                }
+                if (n == 0) {
+                    throw new IllegalStateException("no images to compute channel statistics from");
+                }
+                mean[c] = sum / n / 255.0;
+                double squares = 0;
+                for (int v = 0; v < VALUES; v++) {
+                    double d = v / 255.0 - mean[c];
+                    squares += counts[c][v] * d * d;
+                }
+                std[c] = Math.sqrt(squares / n);
             }
             return new ChannelStats(mean, std);
         }

@@ -51,6 +51,10 @@ public record ExperimentSettings(String id, Architecture architecture, double wi
         ResidualPolicy residual = in.enumValue("residual", ResidualPolicy.class);
         TrainingSettings retrain = TrainingSettings.read(in.at("retrain"));
         int layerwiseEpochs = in.intAtLeast("layer-wise-epochs", 0);
+        if (baselineModel.isBlank() && baseline.epochs() == 0) {
+            in.problem("baseline.epochs", "is 0 and no baseline.model is given: the pipeline would prune an untrained "
+                    + "network; train at least 1 epoch, or set baseline.model to a trained model");
+        }
         if (data.splits().validationSize() == 0) {
             in.problem("data.validation-size", "must be at least 1: the threshold sweep measures on the validation split");
         }
@@ -58,7 +62,9 @@ public record ExperimentSettings(String id, Architecture architecture, double wi
         for (String criterion : in.strings("compare")) {
             Criteria c = in.validated("compare", () -> Criteria.fromId(criterion));
             if (c == Criteria.DIVERSIFY) {
-                in.problem("compare", "lists the comparison criteria (l1, random); diversify always runs");
+                in.problem("compare", "lists the comparison criteria (" + String.join(", ", java.util.Arrays.stream(
+                        Criteria.values()).filter(k -> k != Criteria.DIVERSIFY).map(Criteria::id).toList())
+                        + "); diversify always runs");
             } else if (c != null) {
                 compare.add(c);
             }

@@ -68,8 +68,7 @@ public final class Pipeline {
         if (!problems.isEmpty()) {
             throw new dev.diversify.config.InvalidConfigException(problems);
         }
-        return new RunSettings(run.root(), run.runId(), run.maxConcurrent(), run.partitions(), checked,
-                run.renderedConfig());
+        return run.withExperiments(checked);
     }
 
     /** Runs every experiment; throws after the others finish if any failed. */
@@ -97,9 +96,8 @@ public final class Pipeline {
                 e.getValue().get();
             } catch (ExecutionException failure) {
                 Throwable cause = failure.getCause();
-                progress.say(e.getKey(), "FAILED: " + cause);
+                progress.failure(e.getKey(), cause);
                 failures.add(e.getKey() + ": " + cause);
-                cause.printStackTrace();
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + e.getKey(), interrupted);

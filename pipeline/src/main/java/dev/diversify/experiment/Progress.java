@@ -9,11 +9,29 @@ import java.util.Locale;
 /** Progress lines a person can follow: experiment, stage, epoch, accuracy so far, elapsed and remaining time. */
 public final class Progress {
     private final PrintStream out;
+    private final boolean verbose;
     private final long start = System.nanoTime();
 
-    /** Progress printed to {@code out}, with times counted from now. */
+    /** Progress printed to {@code out}, with times counted from now; failures without stack traces. */
     public Progress(PrintStream out) {
+        this(out, false);
+    }
+
+    /** Progress printed to {@code out}; with {@code verbose}, failures with their stack traces. */
+    public Progress(PrintStream out, boolean verbose) {
         this.out = out;
+        this.verbose = verbose;
+    }
+
+    /** Reports that {@code experiment} failed: the error and its causes, and its stack trace when verbose. */
+    public synchronized void failure(String experiment, Throwable error) {
+        say(experiment, "FAILED: " + error);
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            say(experiment, "  caused by: " + cause);
+        }
+        if (verbose) {
+            error.printStackTrace(out);
+        }
     }
 
     /** Prints one line: elapsed time, the experiment (or "run") and the message. Safe from any thread. */

@@ -21,11 +21,17 @@ import java.util.List;
  * @param runId           the run's id; a rerun with the same id resumes it
  * @param maxConcurrent   experiments run as concurrent Spark jobs, at most this many at once
  * @param partitions      data partitions per RDD (0: Spark's default parallelism)
+ * @param lockExpiry      how long the run lock may go unrefreshed before another driver takes it over
  * @param experiments     the experiments, by id
  * @param renderedConfig  the whole resolved config, recorded with every result
  */
-public record RunSettings(String root, String runId, int maxConcurrent, int partitions,
+public record RunSettings(String root, String runId, int maxConcurrent, int partitions, java.time.Duration lockExpiry,
                           List<ExperimentSettings> experiments, String renderedConfig) {
+
+    /** The same run with other (checked) experiments. */
+    public RunSettings withExperiments(List<ExperimentSettings> checked) {
+        return new RunSettings(root, runId, maxConcurrent, partitions, lockExpiry, checked, renderedConfig);
+    }
 
     /** The run's directory, {@code root/runId} (any Hadoop URI). */
     public String runDirectory() {
@@ -50,6 +56,7 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
         }
         int maxConcurrent = run.intAtLeast("max-concurrent", 1);
         int partitions = run.intAtLeast("partitions", 0);
+        java.time.Duration lockExpiry = run.durationAtLeast("lock-expiry", java.time.Duration.ofMinutes(1));
 
         ConfigReader all = new ConfigReader(config, "diversify");
         List<String> ids = all.keys("experiments");
@@ -68,7 +75,8 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
                 all.problem("experiments." + id, "the experiment id '" + id + "' must start with a letter, hold only "
                         + "letters, digits, '.', '_' and '-', and not read as a number: it names the Parquet "
                         + "partition experiment=" + id + ", whose type Spark infers from the name");
-            } else if (config.getValue("diversify.experiments." + ConfigUtil.joinPath(id)).valueType()
+            } else if (!config.hasPath("diversify.experiments." + ConfigUtil.joinPath(id))
+                    || config.getValue("diversify.experiments." + ConfigUtil.joinPath(id)).valueType()
                     != ConfigValueType.OBJECT) {
                 continue; // reported by KnownKeys
             } else if (only.isEmpty() || only.contains(id)) {
@@ -76,7 +84,7 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
                 experiments.add(ExperimentSettings.read(id, all.sibling(merged, "diversify.experiments." + id)));
             }
         }
-        List<String> problems = new ArrayList<>(KnownKeys.problems(config, ConfigFactory.defaultReference()));
+        List<String> problems = new ArrayList<>(KnownKeys.problems(config));
         problems.addAll(run.problems());
         problems.addAll(all.problems());
         if (!problems.isEmpty()) {
@@ -84,7 +92,7 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
         }
         String rendered = config.getConfig("diversify").root()
                 .render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
-        return new RunSettings(root, runId, maxConcurrent, partitions, experiments, rendered);
+        return new RunSettings(root, runId, maxConcurrent, partitions, lockExpiry, experiments, rendered);
     }
 
     /**

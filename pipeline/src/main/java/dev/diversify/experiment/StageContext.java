@@ -45,7 +45,6 @@ final class StageContext {
     private final InputType input;
     private TrainingBlocks trainingData;
     private Batches evalBatches;
-    private StageResults.Data data;
 
     StageContext(ExperimentSettings settings, RunLayout layout, Stages stages, Progress progress, JavaSparkContext sc,
                  int partitions) {
@@ -73,7 +72,7 @@ final class StageContext {
                     selection.train().length, selection.validation().length, selection.test().length,
                     boxed(stats.mean()), boxed(stats.std()));
         });
-        data = recorded.result();
+        StageResults.Data data = recorded.result();
         ChannelStats stats = new ChannelStats(unboxed(data.mean()), unboxed(data.std()));
         trainingData = new TrainingBlocks(source, Split.TRAIN, selection.train(),
                 new Batches(config.batchSize(), source.numClasses(), stats, config.augmentation()), settings.seed());
@@ -89,10 +88,6 @@ final class StageContext {
 
     String id() {
         return settings.id();
-    }
-
-    Stages stages() {
-        return stages;
     }
 
     JavaSparkContext sc() {

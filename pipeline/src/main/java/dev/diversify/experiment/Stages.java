@@ -2,6 +2,7 @@ package dev.diversify.experiment;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -15,13 +16,16 @@ import java.util.function.Supplier;
 /**
  * Stage markers: a stage that finished writes its typed result (one of {@link StageResults}) and
  * its wall time as JSON after its outputs, so a rerun with the same run id returns the recorded
- * result instead of recomputing.
+ * result instead of recomputing. Markers of the earlier, untyped version are read through
+ * {@link MarkerUpgrade}; anything else that does not bind completely is refused.
  */
 public final class Stages {
     /** NaN (an accuracy without data) is written as a bare NaN token, so reading must accept it. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES) // a missing number is an error, not 0
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .build();
 
     /**
@@ -73,6 +77,9 @@ public final class Stages {
 
     static <T> Recorded<T> fromJson(String json, Class<T> type) throws IOException {
         JsonNode node = JSON.readTree(json);
+        if (node != null && MarkerUpgrade.isLegacy(node)) {
+            node = MarkerUpgrade.upgrade(node, type);
+        }
         if (node == null || !node.has("result") || !node.has("seconds")) {
             throw new IOException("no 'result' and 'seconds'");
         }

@@ -135,7 +135,8 @@ final class SweepTasks {
             Cell result = new Cell();
             result.group = cell.group;
             result.kept = cell.kept;
-            result.accuracy = pruned.evaluate(new ListDataSetIterator<>(data, 1)).accuracy(); // one minibatch a step
+            result.accuracy = data.isEmpty() ? Double.NaN // no data: no measurement, never a 100 % drop
+                    : pruned.evaluate(new ListDataSetIterator<>(data, 1)).accuracy(); // one minibatch a step
             return result;
         }).collect();
     }

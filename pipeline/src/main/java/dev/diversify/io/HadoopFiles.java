@@ -16,6 +16,9 @@ import org.apache.hadoop.fs.Path;
  * atomically: to a hidden file beside the target, then renamed, so a reader sees the whole file or none.
  */
 public final class HadoopFiles {
+    /** Names made by {@link #staging}: {@code .<name>.incomplete-<n>}. */
+    private static final java.util.regex.Pattern STAGING = java.util.regex.Pattern.compile("^\\..+\\.incomplete-\\d+$");
+
     private HadoopFiles() {
     }
 
@@ -91,7 +94,41 @@ public final class HadoopFiles {
 
     /** A fresh hidden path beside {@code target} to build it in before {@link #replace} puts it in place. */
     public static Path staging(Path target) {
+        // the one naming scheme of staged outputs; STAGING recognises it
         return new Path(target.getParent(), "." + target.getName() + ".incomplete-" + System.nanoTime());
+    }
+
+    /**
+     * Deletes everything under {@code directory} (recursively) that {@link #staging} could have named:
+     * what a writer killed before its rename left behind. Only safe while no other writer works there
+     * (the run lock). A missing directory has nothing to clean.
+     *
+     * @return the paths deleted
+     * @throws UncheckedIOException when the file system cannot be listed or written
+     */
+    public static java.util.List<String> removeStaging(String directory) {
+        Path root = new Path(directory);
+        FileSystem fs = fileSystem(root);
+        java.util.List<String> removed = new java.util.ArrayList<>();
+        try {
+            if (fs.exists(root)) {
+                removeStaging(fs, root, removed);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + root + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    private static void removeStaging(FileSystem fs, Path directory, java.util.List<String> removed) throws IOException {
+        for (org.apache.hadoop.fs.FileStatus entry : fs.listStatus(directory)) {
+            if (STAGING.matcher(entry.getPath().getName()).matches()) {
+                fs.delete(entry.getPath(), true);
+                removed.add(entry.getPath().toString());
+            } else if (entry.isDirectory()) {
+                removeStaging(fs, entry.getPath(), removed);
+            }
+        }
     }
 
     /**

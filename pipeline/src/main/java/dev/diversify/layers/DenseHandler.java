@@ -45,9 +45,7 @@ final class DenseHandler implements LayerHandler {
      * Sets nIn to the kept input rows, nIn/C per kept channel of the C-channel input (1 after global
      * pooling, H*W after flattening), and the flattening preprocessor's channel count; nOut stays.
      *
-     * @throws IllegalArgumentException when nIn is not a whole multiple of the input's channels, or the
-     *     layer reads more than one input per channel without flattening the map itself
-     *     (a {@link CnnToFeedForwardPreProcessor} on the layer)
+     * @throws IllegalArgumentException when nIn is not a whole multiple of the input's channels
      */
     @Override
     public Slices resize(String name, GraphVertex vertex, KeptChannels kept) {
@@ -61,11 +59,7 @@ final class DenseHandler implements LayerHandler {
         int perChannel = (int) (dense.getNIn() / total);
         CnnToFeedForwardPreProcessor flatten = ((LayerVertex) vertex).getPreProcessor()
                 instanceof CnnToFeedForwardPreProcessor f ? f : null;
-        if (perChannel > 1 && flatten == null) {
-            throw new IllegalArgumentException("'" + name + "' reads " + perChannel + " inputs per channel, flattened "
-                    + "outside the layer, in an order that cannot be known; supported: a dense layer that flattens its "
-                    + "input map itself (a CnnToFeedForwardPreProcessor on the layer) or reads global pooling");
-        }
+        // no flatten of its own: a PreprocessorVertex flattened channels-first (LayerHandlers refuses channels-last there)
         boolean channelsLast = flatten != null && flatten.getFormat() == CNN2DFormat.NHWC;
         int[] in = new int[channels.length * perChannel];
         int k = 0;

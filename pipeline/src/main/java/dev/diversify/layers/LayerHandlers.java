@@ -55,8 +55,9 @@ public final class LayerHandlers {
         if (handler == null) {
             throw new UnsupportedLayerException(name, type.getSimpleName(), supported());
         }
-        if (handler instanceof StructuralHandler structural && structural.unsupported(vertex) != null) {
-            throw new UnsupportedLayerException(name, structural.unsupported(vertex), supported());
+        String refused = handler instanceof StructuralHandler structural ? structural.unsupported(vertex) : null;
+        if (refused != null) {
+            throw new UnsupportedLayerException(name, refused, supported());
         }
         return handler;
     }

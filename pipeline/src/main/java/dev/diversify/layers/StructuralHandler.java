@@ -1,7 +1,10 @@
 package dev.diversify.layers;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 
 /**
  * Vertices without parameters or MACs: per-channel layers and reshaping pass channels through,
@@ -24,10 +27,19 @@ final class StructuralHandler implements LayerHandler {
         return flow;
     }
 
-    /** What this vertex does that the handler cannot follow, or null: only element-wise Add ties channels. */
+    /**
+     * What this vertex does that the handler cannot follow, or null: only element-wise Add ties channels,
+     * and a flatten outside a dense layer must be channels-first (a dense layer that reads a channels-last
+     * map flattens it itself, so it knows the order of its inputs).
+     */
     String unsupported(GraphVertex vertex) {
         if (vertex instanceof ElementWiseVertex e && e.getOp() != ElementWiseVertex.Op.Add) {
             return "ElementWiseVertex with op " + e.getOp() + " (only Add)";
+        }
+        if (vertex instanceof PreprocessorVertex p && p.getPreProcessor() instanceof CnnToFeedForwardPreProcessor f
+                && f.getFormat() == CNN2DFormat.NHWC) {
+            return "PreprocessorVertex flattening a channels-last (NHWC) map (flatten channels-last maps in the "
+                    + "dense layer itself)";
         }
         return null;
     }

@@ -9,14 +9,21 @@ import java.util.function.LongFunction;
  * one constant here.
  */
 public enum Criteria {
-    DIVERSIFY(seed -> new DiversifyingRule()),
-    L1(seed -> new L1Norm()),
-    RANDOM(RandomChoice::new);
+    DIVERSIFY("diversify", seed -> new DiversifyingRule()),
+    L1("L1", seed -> new L1Norm()),
+    RANDOM("random", RandomChoice::new);
 
+    private final String label;
     private final LongFunction<Criterion> factory;
 
-    Criteria(LongFunction<Criterion> factory) {
+    Criteria(String label, LongFunction<Criterion> factory) {
+        this.label = label;
         this.factory = factory;
+    }
+
+    /** How tables and reports name it ("L1", as the literature writes it; otherwise the id). */
+    public String label() {
+        return label;
     }
 
     /** The id in configs, tables and the command line: the lower-case name. */
@@ -40,6 +47,7 @@ public enum Criteria {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown criterion '" + id + "'; expected diversify, l1 or random");
+        throw new IllegalArgumentException("unknown criterion '" + id + "'; expected one of " + String.join(", ",
+                java.util.Arrays.stream(values()).map(Criteria::id).toList()));
     }
 }

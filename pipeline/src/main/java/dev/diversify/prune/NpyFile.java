@@ -53,12 +53,14 @@ public final class NpyFile {
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int major = bytes[6];
-        int headerLength = major == 1 ? Short.toUnsignedInt(buffer.getShort(8)) : buffer.getInt(8);
-        int dataStart = (major == 1 ? 10 : 12) + headerLength;
-        if (major < 1 || major > 3 || dataStart > bytes.length) {
+        int headerStart = major == 1 ? 10 : 12;
+        long headerLength = bytes.length < headerStart ? -1
+                : major == 1 ? Short.toUnsignedInt(buffer.getShort(8)) : Integer.toUnsignedLong(buffer.getInt(8));
+        long dataStart = headerStart + headerLength;
+        if (major < 1 || major > 3 || headerLength < 0 || dataStart > bytes.length) {
             throw new IllegalArgumentException(file + ": unsupported or truncated .npy header (version " + major + ")");
         }
-        String header = new String(bytes, major == 1 ? 10 : 12, headerLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String header = new String(bytes, headerStart, (int) headerLength, java.nio.charset.StandardCharsets.ISO_8859_1);
         Matcher descr = DESCR.matcher(header);
         Matcher fortran = FORTRAN.matcher(header);
         Matcher shape = SHAPE.matcher(header);
@@ -76,7 +78,7 @@ public final class NpyFile {
             throw new IllegalArgumentException(file + ": shape " + Arrays.toString(dims) + " needs " + count * itemSize
                     + " bytes of data, the file has " + (bytes.length - dataStart) + " (truncated?)");
         }
-        buffer.position(dataStart);
+        buffer.position((int) dataStart);
         buffer.order(descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         double[] values = new double[(int) count];
         for (int i = 0; i < values.length; i++) {

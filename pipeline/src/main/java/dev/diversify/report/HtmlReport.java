@@ -2,6 +2,7 @@ package dev.diversify.report;
 
 import dev.diversify.results.RunLayout;
 import dev.diversify.io.HadoopFiles;
+import dev.diversify.prune.Criteria;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,12 @@ public final class HtmlReport {
         this.run = run;
     }
 
+    /**
+     * The page of the run laid out as {@code run}, read with {@code spark} from its Parquet tables (the training
+     * table is optional: runs of older versions lack it).
+     *
+     * @throws org.apache.spark.sql.AnalysisException (unchecked in Spark 3) when a required table is missing
+     */
     public static String render(SparkSession spark, RunLayout run) {
         return new HtmlReport(spark, run).page();
     }
@@ -140,7 +147,7 @@ public final class HtmlReport {
         chart.getStyler().setOverlapped(true);
         chart.getStyler().setXAxisLabelRotation(90);
         chart.getStyler().setAxisTickLabelsFont(chart.getStyler().getAxisTickLabelsFont().deriveFont(8f));
-        List<Row> rows = layers.stream().filter(r -> "diversify".equals(r.getAs("method"))).toList();
+        List<Row> rows = layers.stream().filter(r -> Criteria.DIVERSIFY.id().equals(r.getAs("method"))).toList();
         List<String> names = rows.stream().map(r -> r.<String>getAs("layer")).toList();
         chart.addSeries("before", names, rows.stream().map(r -> (Number) r.<Integer>getAs("channels_before")).toList());
         chart.addSeries("after", names, rows.stream().map(r -> (Number) r.<Integer>getAs("channels_after")).toList());

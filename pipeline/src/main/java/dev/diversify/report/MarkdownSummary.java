@@ -17,27 +17,30 @@ public final class MarkdownSummary {
     public static String summary(SparkSession spark, String runDirectory) {
         Dataset<Row> metrics = spark.read().parquet(new RunLayout(runDirectory).metrics());
         List<Row> rows = metrics.orderBy("experiment", "method", "state").collectAsList();
+        List<Criteria> comparisons = java.util.Arrays.stream(Criteria.values()).filter(c -> c != Criteria.DIVERSIFY)
+                .toList();
         StringBuilder md = new StringBuilder();
         md.append("| experiment | model | dataset | acc. before | acc. pruned | acc. retrained | params | params -% "
-                + "| FLOPs | FLOPs -% | L1 retrained | random retrained |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| FLOPs | FLOPs -% |");
+        comparisons.forEach(c -> md.append(" ").append(c.label()).append(" retrained |"));
+        md.append("\n|---|---|---|---|---|---|---|---|---|---|").append("---|".repeat(comparisons.size())).append("\n");
         List<String> experiments = rows.stream().map(r -> r.<String>getAs("experiment")).distinct().toList();
         for (String experiment : experiments) {
             Row baseline = find(rows, experiment, "baseline", "baseline");
             Row pruned = find(rows, experiment, Criteria.DIVERSIFY.id(), "pruned");
             Row retrained = find(rows, experiment, Criteria.DIVERSIFY.id(), "retrained");
-            Row l1 = find(rows, experiment, "l1", "retrained");
-            Row random = find(rows, experiment, "random", "retrained");
             if (baseline == null || pruned == null || retrained == null) {
                 continue;
             }
-            md.append(String.format(Locale.ROOT,
-                    "| %s | %s | %s | %.4f | %.4f | %.4f | %,d | %.1f | %,d | %.1f | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.4f | %,d | %.1f | %,d | %.1f |",
                     experiment, baseline.getAs("model"), baseline.getAs("dataset"),
                     baseline.<Double>getAs("accuracy"), pruned.<Double>getAs("accuracy"),
                     retrained.<Double>getAs("accuracy"), retrained.<Long>getAs("params"),
                     retrained.<Double>getAs("params_reduction_pct"), retrained.<Long>getAs("flops"),
-                    retrained.<Double>getAs("flops_reduction_pct"), accuracy(l1), accuracy(random)));
+                    retrained.<Double>getAs("flops_reduction_pct")));
+            comparisons.forEach(c -> md.append(" ").append(accuracy(find(rows, experiment, c.id(), "retrained")))
+                    .append(" |"));
+            md.append("\n");
         }
         return md.toString();
     }

@@ -6,7 +6,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The schemas of a run's Parquet tables, each partitioned by {@code experiment} (the partition
  * column is not in the schema: it comes from the directory name). Columns and units are documented
- * in the README, "What a run writes".
+ * in the README, "The pipeline".
  */
 public final class Tables {
     private Tables() {

@@ -19,10 +19,20 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class SparkTrainer {
     private final JavaSparkContext sc;
+    private final int workers;
 
     /** A trainer on {@code sc}; its default parallelism is the number of workers per averaging round. */
     public SparkTrainer(JavaSparkContext sc) {
+        this(sc, sc.defaultParallelism());
+    }
+
+    /**
+     * A trainer whose averaging rounds give work to {@code workers} workers (Spark's default parallelism by
+     * default). Results are the same for the same workers, whatever the order their tasks finish in.
+     */
+    public SparkTrainer(JavaSparkContext sc, int workers) {
         this.sc = sc;
+        this.workers = workers;
     }
 
     /**
@@ -48,14 +58,13 @@ public final class SparkTrainer {
             throw new IllegalArgumentException(stage + ": the network holds NaN or infinite weights in layer '"
                     + layer + "'");
         });
-        int workers = sc.defaultParallelism();
         int block = batchSize * settings.averagingFrequency();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, block)
-                .batchSizePerWorker(batchSize)
-                .averagingFrequency(settings.averagingFrequency())
-                .workerPrefetchNumBatches(2)
-                .rngSeed(data.seed())
-                .build();
+        ParameterAveragingTrainingMaster master = new OrderedAveragingMaster(
+                new ParameterAveragingTrainingMaster.Builder(workers, block)
+                        .batchSizePerWorker(batchSize)
+                        .averagingFrequency(settings.averagingFrequency())
+                        .workerPrefetchNumBatches(2)
+                        .rngSeed(data.seed()));
         SparkComputationGraph spark = new SparkComputationGraph(sc, network, master);
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();

@@ -65,6 +65,12 @@ class DecisionsTest {
     }
 
     @Test
+    void anUnmeasuredCellIsNeverChosen() {
+        List<SweepCell> cells = List.of(cell("a", 0.2, 0.90), cell("a", 0.4, Double.NaN), cell("b", 0.2, Double.NaN));
+        assertEquals(Map.of("a", 0.2), Decisions.chooseThresholds(cells, 0.90, 1.0));
+    }
+
+    @Test
     void ties_anAccuracyAboveTheBaselineIsNoDropAndEqualAccuraciesTakeTheLargerTau() {
         List<SweepCell> cells = List.of(cell("a", 0.2, 0.91), cell("a", 0.4, 0.88), cell("a", 0.6, 0.88));
         assertEquals(Map.of("a", 0.6), Decisions.chooseThresholds(cells, 0.90, 0.02));

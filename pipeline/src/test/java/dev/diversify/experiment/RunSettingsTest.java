@@ -144,4 +144,42 @@ class RunSettingsTest {
             assertTrue(message.contains(expected), "missing «" + expected + "» in:\n" + message);
         }
     }
+
+    @Test
+    void aBaselineOfZeroEpochsNeedsAModelToLoad() {
+        InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(config(
+                "diversify { data.path = x, experiments.a { model = vgg16, baseline.epochs = 0 } }"), null, "r", List.of()));
+        assertTrue(error.getMessage().contains("diversify.experiments.a.baseline.epochs: is 0 and no baseline.model"),
+                error.getMessage());
+        assertEquals(0, RunSettings.load(config("diversify { data.path = x, experiments.a { model = vgg16, "
+                + "baseline { epochs = 0, model = \"hdfs://nn/m.zip\" }, retrain.epochs = 0 } }"), null, "r", List.of())
+                .experiments().get(0).retrain().epochs(), "0 epochs are fine for retraining and with a model to load");
+    }
+
+    @Test
+    void aMistypedKeyGivenAsASystemPropertyIsRefusedToo() {
+        System.setProperty("diversify.defaults.sed", "3");
+        try {
+            ConfigFactory.invalidateCaches();
+            InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(
+                    config("diversify { data.path = x, experiments.a.model = vgg16 }"), null, "r", List.of()));
+            assertTrue(error.getMessage().contains("diversify.defaults.sed: unknown key (set in system properties); "
+                    + "did you mean 'seed'?"), error.getMessage());
+        } finally {
+            System.clearProperty("diversify.defaults.sed");
+            ConfigFactory.invalidateCaches();
+        }
+    }
+
+    @Test
+    void nullsAndObjectsOfTheWrongTypeAreProblemsNotCrashes() {
+        InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(config(
+                "diversify { data.path = x, run = 3, experiments { a = null, b { model = vgg16, sweep = 2 } } }"),
+                null, "r", List.of()));
+        String message = error.getMessage();
+        for (String expected : List.of("diversify.run: ", "diversify.experiments.a: an experiment must be an object",
+                "diversify.experiments.b.sweep: ")) {
+            assertTrue(message.contains(expected), "missing «" + expected + "» in:\n" + message);
+        }
+    }
 }

@@ -34,7 +34,9 @@ class StagesTest {
 
     private static <T> void roundTrip(T result, Class<T> type) throws Exception {
         Recorded<T> recorded = new Recorded<>(result, 42.25);
-        assertEquals(recorded, Stages.fromJson(Stages.toJson(recorded), type), type.getSimpleName());
+        Recorded<T> read = Stages.fromJson(Stages.toJson(recorded), type);
+        assertEquals(recorded, read, type.getSimpleName());
+        assertEquals(Stages.toJson(recorded), Stages.toJson(read), "the same JSON again: map order included");
     }
 
     @Test
@@ -75,15 +77,52 @@ class StagesTest {
     }
 
     @Test
-    void aMarkerOfAnotherShapeIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+    void aMarkerThatDoesNotBindCompletelyIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
         RunLayout layout = new RunLayout(dir.toString());
         Path marker = Path.of(layout.stageMarker("e", "baseline"));
         Files.createDirectories(marker.getParent());
-        Files.writeString(marker, "{\"params\": 12, \"accuracy\": 0.5, \"seconds\": 3}"); // the untyped format
         Stages stages = new Stages(layout, new Progress(new PrintStream(new ByteArrayOutputStream())));
-        var error = assertThrows(UncheckedIOException.class,
-                () -> stages.run("e", "baseline", StageResults.Baseline.class, () -> null));
-        assertTrue(error.getMessage().contains(marker.toString()) && error.getMessage().contains("delete it"),
-                error.getMessage());
+        for (String json : List.of("{\"params\": 12, \"accuracy\": 0.5, \"seconds\": 3}", "{\"foo\": 1}",
+                "{\"seconds\": 1, \"result\": {\"history\": []}}")) {
+            Files.writeString(marker, json);
+            var error = assertThrows(UncheckedIOException.class,
+                    () -> stages.run("e", "baseline", StageResults.Baseline.class, () -> null), json);
+            assertTrue(error.getMessage().contains(marker.toString()) && error.getMessage().contains("delete it"),
+                    error.getMessage());
+        }
+    }
+
+    private static String legacy(String name) throws Exception {
+        try (var in = StagesTest.class.getResourceAsStream("/markers-v0/" + name + ".json")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Markers written by the untyped version (commit 5f018cb, resnet20 of the README run) resume. */
+    @Test
+    void markersOfTheUntypedVersionAreReadIntoTheirRecords() throws Exception {
+        var data = Stages.fromJson(legacy("data"), StageResults.Data.class);
+        assertEquals(new StageResults.Data("fashion-mnist", "idx", 10, 1000, 500, 500,
+                List.of(0.21600845971200994, 0.21600845971200994, 0.21600845971200994),
+                List.of(0.32848017693235554, 0.32848017693235554, 0.32848017693235554)), data.result());
+        assertEquals(0.572348122, data.seconds());
+        var baseline = Stages.fromJson(legacy("baseline"), StageResults.Baseline.class).result();
+        assertEquals(new Epoch(1, 0.05, 2.0526922890612522, 0.17, 9.534382505, 95.9599838256836, 1265.39453125,
+                2347.39453125), baseline.history().get(0));
+        assertEquals(3, baseline.history().size());
+        assertEquals(new CostTotals(17534, 392, 2633888), baseline.cost());
+        assertEquals(21, baseline.channels().size());
+        assertEquals("stem_conv", baseline.channels().keySet().iterator().next());
+        var similarity = Stages.fromJson(legacy("similarity"), StageResults.Similarity.class).result();
+        assertEquals(List.of(0, 2), similarity.groups().get("stem_conv").kept().get(5));
+        var sweep = Stages.fromJson(legacy("sweep"), StageResults.Sweep.class).result();
+        assertEquals(new StageResults.SweepCell("stem_conv", 1.0, 4, 2, 0.09), sweep.cells().get(5));
+        assertEquals(0.482, sweep.baselineValidation());
+        var pruned = Stages.fromJson(legacy("prune-l1"), StageResults.Pruned.class).result();
+        assertEquals(new CostTotals(17534, 392, 2633888), pruned.cost());
+        var retrained = Stages.fromJson(legacy("retrain-l1"), StageResults.Retrained.class);
+        assertEquals(0.492, retrained.result().accuracy());
+        assertEquals(1.6398342754097055, retrained.result().history().get(1).loss());
+        assertEquals(31.674753257, retrained.seconds());
     }
 }

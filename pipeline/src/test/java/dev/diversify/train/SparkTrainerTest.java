@@ -71,6 +71,29 @@ class SparkTrainerTest {
         assertEquals(after, reports.get(3).validationAccuracy(), 1e-9);
     }
 
+    /**
+     * Four workers on two cores finish in varying order; the averaged parameters, and so every later number,
+     * are still bit for bit the same (DL4J's own aggregation summed them in completion order).
+     */
+    @Test
+    void trainingTwiceWithTheSameSeedGivesTheSameParametersBitForBit(JavaSparkContext sc, @TempDir Path dir) {
+        DatasetSource source = synthetic(dir, 256, 10, 4);
+        int[] train = IntStream.range(0, 256).toArray();
+        Batches batches = new Batches(16, 10, SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2), null);
+        TrainingSettings settings = new TrainingSettings(2, 0.05, 0.9, 1e-4, List.of(), 0.1, 1);
+        List<org.nd4j.linalg.api.ndarray.INDArray> parameters = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.125));
+            ComputationGraph trained = new SparkTrainer(sc, 4).train("determinism", network, settings, 16,
+                    new TrainingBlocks(source, Split.TRAIN, train, batches, 7), null, r -> losses.add(r.loss()));
+            parameters.add(trained.params().dup());
+        }
+        assertEquals(losses.subList(0, 2), losses.subList(2, 4));
+        assertEquals(parameters.get(0), parameters.get(1));
+        assertTrue(parameters.get(0).equalsWithEps(parameters.get(1), 0.0), "bit for bit");
+    }
+
     @Test
     void refusesNaNWeightsAndStopsWhenTrainingDiverges(JavaSparkContext sc, @TempDir Path dir) {
         DatasetSource source = synthetic(dir, 64, 10, 5);

@@ -1,0 +1,86 @@
+package dev.diversify.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run that cannot go ahead stops at once, before Spark: exit 2, the reason named, nothing written. */
+class RunRefusalsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMistypedKeyInAnExperimentIsRefusedBeforeAnyWork() throws Exception {
+        Path conf = dir.resolve("typo.conf");
+        Files.writeString(conf, """
+                diversify {
+                  data.path = "%s"
+                  experiments {
+                    vgg { model = vgg16, retrain { lerning-rate = 0.1 } }
+                  }
+                }
+                """.formatted(dir));
+        Path root = dir.resolve("runs");
+        CliRun run = CliRun.of("run", "--conf", conf.toString(), "--out", root.toString(), "--run-id", "typo");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("diversify.experiments.vgg.retrain.lerning-rate: unknown key (set in " + conf
+                + ", line 4); did you mean 'learning-rate'?"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+        assertFalse(Files.exists(root), "nothing written");
+    }
+
+    @Test
+    void aSyntaxErrorNamesFileAndLineWithoutAStackTrace() throws Exception {
+        Path conf = dir.resolve("broken.conf");
+        Files.writeString(conf, "diversify {\n  data.path = x\n  run { id = = \"x\" }\n}\n");
+        CliRun run = CliRun.of("run", "--conf", conf.toString(), "--out", dir.resolve("runs").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains(conf.toString()) && run.err().contains(": 3"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+        assertFalse(Files.exists(dir.resolve("runs")));
+    }
+
+    private Path tinyConfig() throws Exception {
+        return Files.writeString(dir.resolve("tiny.conf"),
+                "diversify { data.path = \"" + dir + "/none\", experiments { a { model = vgg16 } } }\n");
+    }
+
+    @Test
+    void anOutputRootThatIsAFileIsRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        CliRun run = CliRun.of("run", "--conf", tinyConfig().toString(), "--out", file.toString(), "--run-id", "r");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("diversify.run.root: cannot create the run directory " + file + "/r"), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void aSecondDriverOnTheSameRunIsRefusedNamingTheHolderAndTouchesNothing() throws Exception {
+        Path root = dir.resolve("runs");
+        try (var held = dev.diversify.experiment.RunLock.acquire(root.resolve("shared").toString(), "shared",
+                java.time.Duration.ofMinutes(10))) {
+            CliRun second = CliRun.of("run", "--conf", tinyConfig().toString(), "--out", root.toString(),
+                    "--run-id", "shared");
+            assertEquals(2, second.exitCode(), second.err());
+            assertTrue(second.err().contains("run shared is held by another driver (pid "
+                    + ProcessHandle.current().pid()), second.err());
+            try (var listing = Files.list(root.resolve("shared"))) {
+                assertEquals(java.util.List.of("_lock"), listing.map(p -> p.getFileName().toString()).toList());
+            }
+        }
+    }
+
+    @Test
+    void aMissingDatasetLeavesNoRunDirectory() throws Exception {
+        Path root = dir.resolve("runs2");
+        CliRun run = CliRun.of("run", "--conf", tinyConfig().toString(), "--out", root.toString(), "--run-id", "r");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("data directory not found"), run.err());
+        assertFalse(Files.exists(root.resolve("r")), "the run directory made for the lock is gone again");
+    }
+}

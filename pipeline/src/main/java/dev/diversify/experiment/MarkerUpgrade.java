@@ -1,0 +1,87 @@
+package dev.diversify.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Reads stage markers written before stage results were typed (up to commit 5f018cb): a flat map of the
+ * result's fields and {@code seconds}, training histories and sweep cells as positional lists, costs as
+ * three top-level numbers. Each is rewritten into the current shape, {@code {"seconds", "result"}}, so a
+ * run started by that version resumes instead of recomputing (a baseline can be days of training).
+ */
+final class MarkerUpgrade {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> EPOCH = List.of("epoch", "learningRate", "loss", "validationAccuracy", "seconds",
+            "heapMib", "offHeapMib", "residentMib");
+    private static final List<String> CELL = List.of("group", "tau", "channels", "kept", "validationAccuracy");
+
+    private MarkerUpgrade() {
+    }
+
+    /** Whether {@code marker} has the old, flat shape. */
+    static boolean isLegacy(JsonNode marker) {
+        return marker.isObject() && !marker.has("result") && marker.has("seconds");
+    }
+
+    /** The old flat marker of a {@code type} result as a current one. */
+    static ObjectNode upgrade(JsonNode old, Class<?> type) {
+        ObjectNode result = NODES.objectNode();
+        if (type == StageResults.Data.class) {
+            old.fields().forEachRemaining(f -> result.set(f.getKey(), f.getValue()));
+            result.remove("seconds");
+        } else if (type == StageResults.Baseline.class) {
+            result.set("history", positional(old.get("history"), EPOCH));
+            result.set("cost", cost(old));
+            result.set("channels", old.get("channels"));
+            result.set("validationAccuracy", old.get("validationAccuracy"));
+            result.set("accuracy", old.get("accuracy"));
+        } else if (type == StageResults.Similarity.class) {
+            result.set("groups", old.get("groups"));
+        } else if (type == StageResults.Sweep.class) {
+            result.set("baselineValidation", old.get("baselineValidation"));
+            result.set("cells", positional(old.get("cells"), CELL));
+            result.set("chosen", old.get("chosen"));
+        } else if (type == StageResults.Pruned.class) {
+            result.set("cost", cost(old));
+            result.set("channels", old.get("channels"));
+            result.set("accuracy", old.get("accuracy"));
+        } else if (type == StageResults.Retrained.class) {
+            result.set("history", positional(old.get("history"), EPOCH));
+            result.set("cost", cost(old));
+            result.set("accuracy", old.get("accuracy"));
+        } else {
+            throw new IllegalArgumentException("no legacy shape of " + type.getSimpleName());
+        }
+        ObjectNode marker = NODES.objectNode();
+        marker.set("seconds", old.get("seconds"));
+        marker.set("result", result);
+        return marker;
+    }
+
+    private static ObjectNode cost(JsonNode old) {
+        ObjectNode cost = NODES.objectNode();
+        for (String key : List.of("params", "bnStatistics", "macs")) {
+            cost.set(key, old.get(key));
+        }
+        return cost;
+    }
+
+    /** Lists of values as objects with {@code names}; missing trailing values (older markers) are NaN. */
+    private static ArrayNode positional(JsonNode rows, List<String> names) {
+        ArrayNode objects = NODES.arrayNode();
+        if (rows == null || rows.isNull()) {
+            return objects; // a loaded baseline has no history
+        }
+        for (JsonNode row : rows) {
+            ObjectNode object = objects.addObject();
+            for (int i = 0; i < names.size(); i++) {
+                JsonNode value = row.get(i);
+                object.set(names.get(i), value == null || value.isNull() ? NODES.numberNode(Double.NaN) : value);
+            }
+        }
+        return objects;
+    }
+}
