@@ -206,33 +206,106 @@ class PipelineRunTest {
         return times;
     }
 
-    /** Epoch, learning rate, loss and validation accuracy of resnet's retrain-random, in order. */
-    private static List<Row> retrainRandomEpochs(Path runDir) {
+    /**
+     * Determinism: the same config and seed run again (resnet alone, where the first run had it beside
+     * another experiment) gives the same tables, value for value; only timings, memory and run ids differ.
+     */
+    @Test
+    @Order(5)
+    void aSecondRunOfTheSameConfigGivesTheSameTables() throws Exception {
+        CliRun again = CliRun.of("run", "--conf", conf.toString(), "--out", dir.resolve("runs").toString(),
+                "--run-id", "again", "--only", "resnet");
+        assertEquals(0, again.exitCode(), again.err());
+        Map<String, String> columns = Map.of(
+                "metrics", "method, state, params, bn_statistics, macs, flops, params_reduction_pct, accuracy",
+                "layers", "method, layer, group, channels_before, channels_after, tau, kept_indices",
+                "sweep", "group, tau, channels_before, channels_kept, validation_accuracy, chosen",
+                "training", "stage, epoch, learning_rate, loss, validation_accuracy");
         SparkSession spark = spark();
         try {
-            return spark.read().parquet(runDir.resolve("training").toString())
-                    .filter("experiment = 'resnet' and stage = 'retrain-random'")
-                    .select("epoch", "learning_rate", "loss", "validation_accuracy").orderBy("epoch").collectAsList();
+            for (Map.Entry<String, String> table : columns.entrySet()) {
+                String[] cols = table.getValue().split(", ");
+                List<List<Row>> runs = new java.util.ArrayList<>();
+                for (String run : List.of("e2e", "again")) {
+                    runs.add(spark.read().parquet(dir.resolve("runs/" + run + "/" + table.getKey()).toString())
+                            .filter("experiment = 'resnet'").selectExpr(cols).orderBy(cols[0],
+                                    java.util.Arrays.copyOfRange(cols, 1, 2)).collectAsList());
+                }
+                assertTrue(!runs.get(0).isEmpty(), table.getKey());
+                assertEquals(runs.get(0), runs.get(1), table.getKey() + " differs between two runs of one config");
+            }
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * Compression targets end to end: half of the parameters, allocated per group over a fraction grid, for
+     * VGG16 and for ResNet20 with coupled residual groups; and the global threshold. The exact reduction of
+     * the network built is the target or just above it, and the comparisons keep the same counts.
+     */
+    @Test
+    @Order(6)
+    void aParameterTargetIsReachedByTheNetworkBuilt() throws Exception {
+        Path targets = dir.resolve("targets.conf");
+        Files.writeString(targets, tinyConfig(dir.resolve("cifar10").toString()).replace("experiments {", """
+                experiments {
+                    vgg-target { model = vgg16, width = 0.125, compare = [l1], sweep { taus = [], objective = target,
+                      fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], target.params = 0.5 } }
+                    resnet-target { model = resnet20, compare = [random], sweep { taus = [], objective = target,
+                      fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], target.params = 0.5 } }
+                    resnet-global { model = resnet20, compare = [], sweep { taus = [], objective = global-tau,
+                      fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], target.flops = 0.3 } }
+                """));
+        CliRun run = CliRun.of("run", "--conf", targets.toString(), "--out", dir.resolve("runs").toString(),
+                "--run-id", "targets", "--only", "vgg-target,resnet-target,resnet-global");
+        assertEquals(0, run.exitCode(), run.err());
+        SparkSession spark = spark();
+        try {
+            List<Row> pruned = spark.read().parquet(dir.resolve("runs/targets/metrics").toString())
+                    .filter("state = 'pruned'").orderBy("experiment", "method").collectAsList();
+            assertEquals(5, pruned.size());
+            for (Row row : pruned) {
+                boolean flops = row.<String>getAs("experiment").equals("resnet-global");
+                double reduction = row.<Double>getAs(flops ? "flops_reduction_pct" : "params_reduction_pct");
+                // the allocator lands within 3 points of its target; one global point moves in coarser steps
+                assertTrue(reduction >= (flops ? 30 : 50) && reduction <= (flops ? 70 : 53), row.toString());
+            }
+            // rows: resnet-global diversify; resnet-target diversify, random; vgg-target diversify, l1. The
+            // comparisons keep the rule's counts, so the same exact reduction
+            assertEquals(pruned.get(1).<Long>getAs("params"), pruned.get(2).<Long>getAs("params"));
+            assertEquals(pruned.get(3).<Long>getAs("params"), pruned.get(4).<Long>getAs("params"));
+            // global-tau: one grid point for every group
+            List<Row> chosen = spark.read().parquet(dir.resolve("runs/targets/sweep").toString())
+                    .filter("experiment = 'resnet-global' and chosen").select("channels_before", "channels_kept")
+                    .collectAsList();
+            assertTrue(!chosen.isEmpty());
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Epoch, learning rate, loss and validation accuracy of resnet's retrain-random, in order. */
+    private static List<Row> retrainRandomEpochs(Path runDir) {
+        return rows(runDir, "training", "experiment = 'resnet' and stage = 'retrain-random'", true,
+                "epoch", "learning_rate", "loss", "validation_accuracy");
     }
 
     private static List<Row> table(Path runDir, String name, String order) {
-        SparkSession spark = spark();
-        try {
-            return spark.read().parquet(runDir.resolve(name).toString()).orderBy(order.split(", ")[0],
-                    java.util.Arrays.copyOfRange(order.split(", "), 1, order.split(", ").length)).collectAsList();
-        } finally {
-            spark.stop();
-        }
+        return rows(runDir, name, "true", false, order.split(", "));
     }
 
     private static List<Row> metricsOf(Path runDir) {
+        return table(runDir, "metrics", "experiment, method, state");
+    }
+
+    /** The rows of a run's table that match {@code filter}, ordered by {@code columns}, only those or all kept. */
+    private static List<Row> rows(Path runDir, String name, String filter, boolean only, String... columns) {
         SparkSession spark = spark();
         try {
-            return spark.read().parquet(runDir.resolve("metrics").toString())
-                    .orderBy("experiment", "method", "state").collectAsList();
+            Dataset<Row> table = spark.read().parquet(runDir.resolve(name).toString()).filter(filter);
+            return (only ? table.selectExpr(columns) : table)
+                    .orderBy(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length)).collectAsList();
         } finally {
             spark.stop();
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * The pure decisions of an experiment, apart from the Spark work around them so that they can be
@@ -69,18 +70,59 @@ final class Decisions {
     }
 
     /**
-     * Each group's threshold: the largest tau of its cells whose validation-accuracy drop from
-     * {@code baselineValidation} is at most {@code maxDrop} (a fraction). The curve need not be
-     * monotone: a larger tau within the budget wins even when a smaller one exceeded it. Groups with
-     * no tau within the budget are absent. Groups in order of first appearance.
+     * {@link Objective#PER_GROUP_DROP}: each group's largest grid point (an index into its cells, which are
+     * in grid order) whose validation-accuracy drop from {@code baselineValidation} is at most
+     * {@code maxDrop} (a fraction). The curve need not be monotone: a larger point within the budget wins
+     * even when a smaller one exceeded it. Groups with no point within the budget, and unmeasured (NaN)
+     * cells, are never chosen. Groups in order of first appearance.
      */
-    static Map<String, Double> chooseThresholds(List<SweepCell> cells, double baselineValidation, double maxDrop) {
-        Map<String, Double> chosen = new LinkedHashMap<>();
+    static Map<String, Integer> chooseThresholds(List<SweepCell> cells, double baselineValidation, double maxDrop) {
+        Map<String, Integer> chosen = new LinkedHashMap<>();
+        Map<String, Integer> position = new LinkedHashMap<>();
         for (SweepCell cell : cells) {
+            int point = position.merge(cell.group(), 1, Integer::sum) - 1;
             if (baselineValidation - cell.validationAccuracy() <= maxDrop + DROP_SLACK) {
-                chosen.merge(cell.group(), cell.tau(), Math::max);
+                chosen.put(cell.group(), point);
             }
         }
+        return chosen;
+    }
+
+    /**
+     * {@link Objective#TARGET} and {@link Objective#GLOBAL_TAU}: the grid point per group (an index into its
+     * cells; groups left whole are absent) that reaches {@code target}, counted exactly by {@code cost} (the
+     * cost of the network with the given groups pruned at the given points). With {@code global}, one point
+     * for every group: the smallest that reaches the target. Else {@link Allocation#toTarget}: the least
+     * sum of single-group drops (clipped at 0).
+     *
+     * @throws IllegalArgumentException when the grid cannot reach the target, naming the largest reachable reduction
+     */
+    static Map<String, Integer> toTarget(List<SweepCell> cells, double baselineValidation, double target,
+                                         boolean global, ToLongFunction<Map<String, Integer>> cost) {
+        Map<String, List<Allocation.Point>> points = new LinkedHashMap<>();
+        for (SweepCell cell : cells) {
+            points.computeIfAbsent(cell.group(), g -> new ArrayList<>(List.of(new Allocation.Point(0)))) // keep all
+                    .add(new Allocation.Point(Double.isNaN(cell.validationAccuracy()) ? Double.POSITIVE_INFINITY
+                            : Math.max(0, baselineValidation - cell.validationAccuracy())));
+        }
+        // Allocation's point 0 keeps every channel; grid point p is its point p + 1
+        ToLongFunction<Map<String, Integer>> shifted = plan -> {
+            Map<String, Integer> pruned = new LinkedHashMap<>();
+            plan.forEach((group, point) -> {
+                if (point > 0) {
+                    pruned.put(group, point - 1);
+                }
+            });
+            return cost.applyAsLong(pruned);
+        };
+        Map<String, Integer> allocated = global ? Allocation.global(points, shifted, target)
+                : Allocation.toTarget(points, shifted, target);
+        Map<String, Integer> chosen = new LinkedHashMap<>();
+        allocated.forEach((group, point) -> {
+            if (point > 0) {
+                chosen.put(group, point - 1);
+            }
+        });
         return chosen;
     }
 

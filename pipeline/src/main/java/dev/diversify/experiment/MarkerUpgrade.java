@@ -42,8 +42,9 @@ final class MarkerUpgrade {
             result.set("groups", old.get("groups"));
         } else if (type == StageResults.Sweep.class) {
             result.set("baselineValidation", old.get("baselineValidation"));
-            result.set("cells", positional(old.get("cells"), CELL));
-            result.set("chosen", old.get("chosen"));
+            ArrayNode cells = positional(old.get("cells"), CELL);
+            result.set("cells", cells);
+            result.set("chosen", chosenPoints(cells, old.get("chosen")));
         } else if (type == StageResults.Pruned.class) {
             result.set("cost", cost(old));
             result.set("channels", old.get("channels"));
@@ -59,6 +60,21 @@ final class MarkerUpgrade {
         marker.set("seconds", old.get("seconds"));
         marker.set("result", result);
         return marker;
+    }
+
+    /** The old sweep named each group's chosen threshold; now it names the point, its index among the group's cells. */
+    private static ObjectNode chosenPoints(ArrayNode cells, JsonNode chosenTaus) {
+        ObjectNode chosen = NODES.objectNode();
+        java.util.Map<String, Integer> position = new java.util.HashMap<>();
+        for (JsonNode cell : cells) {
+            String group = cell.get("group").asText();
+            int point = position.merge(group, 1, Integer::sum) - 1;
+            JsonNode tau = chosenTaus == null ? null : chosenTaus.get(group);
+            if (tau != null && tau.asDouble() == cell.get("tau").asDouble() && !chosen.has(group)) {
+                chosen.put(group, point);
+            }
+        }
+        return chosen;
     }
 
     private static ObjectNode cost(JsonNode old) {

@@ -39,10 +39,9 @@ final class PruneStage {
         if (settings.schedule() == Schedule.ONE_SHOT) {
             Map<String, int[]> kept = new LinkedHashMap<>();
             similarity.groups().forEach((group, grid) -> {
-                Double tau = sweep.chosen().get(group);
-                if (tau != null) {
-                    kept.put(group, grid.kept().get(grid.taus().indexOf(tau)).stream().mapToInt(Integer::intValue)
-                            .toArray());
+                Integer point = sweep.chosen().get(group);
+                if (point != null) {
+                    kept.put(group, grid.kept().get(point).stream().mapToInt(Integer::intValue).toArray());
                 }
             });
             PruningPlan plan = PruningPlan.of(ChannelGraph.of(network.getConfiguration(), ctx.input()),
@@ -52,8 +51,11 @@ final class PruneStage {
         return save(ctx, DIVERSIFY, layerWise(ctx, network, sweep.chosen()), null);
     }
 
-    /** Layer-wise: group by group from input to output, selected on the current network, pruned, retrained a little. */
-    private static ComputationGraph layerWise(StageContext ctx, ComputationGraph network, Map<String, Double> chosen) {
+    /**
+     * Layer-wise: group by group from input to output, selected on the current network at the group's chosen
+     * grid point (a threshold, or a fraction of its current filters), pruned, retrained a little.
+     */
+    private static ComputationGraph layerWise(StageContext ctx, ComputationGraph network, Map<String, Integer> chosen) {
         ExperimentSettings settings = ctx.settings();
         TrainingSettings retrain = settings.retrain();
         TrainingSettings brief = new TrainingSettings(settings.layerwiseEpochs(), retrain.learningRate(),
@@ -63,7 +65,12 @@ final class PruneStage {
         for (String name : order) {
             ChannelGraph channels = ChannelGraph.of(network.getConfiguration(), ctx.input());
             PruningGroup group = channels.group(settings.residual(), name);
-            Selection s = rule.select(PlanBuilder.filters(network, group), new Budget.Threshold(chosen.get(name)));
+            double point = settings.sweep().grid().get(chosen.get(name));
+            Budget budget = settings.sweep().byFraction()
+                    ? new Budget.Keep(Math.max(DiversifyingRule.defaultMinKeep(group.channels()),
+                            group.channels() - (int) Math.round(point * group.channels())))
+                    : new Budget.Threshold(point);
+            Selection s = rule.select(PlanBuilder.filters(network, group), budget);
             network = Surgery.apply(network, ctx.input(),
                     PruningPlan.of(channels, settings.residual(), Map.of(name, s.kept())));
             ctx.say("layer-wise: " + name + " " + group.channels() + " -> " + s.keptCount() + " channels");

@@ -87,7 +87,7 @@ final class ResultTables {
             }
             before.forEach((layer, channels) -> {
                 String group = groupOf.get(layer);
-                Double tau = method.equals(PruneStage.DIVERSIFY) && group != null ? o.sweep().chosen().get(group) : null;
+                Double tau = method.equals(PruneStage.DIVERSIFY) && group != null ? o.sweep().chosenTau(group) : null;
                 int[] indices = group == null ? null : kept.get(group);
                 rows.add(RowFactory.create(run.runId(), method, layer, group, channels, after.get(layer), tau,
                         indices == null ? null : java.util.Arrays.stream(indices).boxed().toArray(Integer[]::new)));
@@ -113,10 +113,12 @@ final class ResultTables {
 
     private List<Row> sweepRows(StageResults.Sweep sweep) {
         List<Row> rows = new ArrayList<>();
+        Map<String, Integer> position = new HashMap<>();
         for (StageResults.SweepCell c : sweep.cells()) {
-            Double pick = sweep.chosen().get(c.group());
+            int point = position.merge(c.group(), 1, Integer::sum) - 1;
             rows.add(RowFactory.create(run.runId(), c.group(), c.tau(), c.channels(), c.kept(), c.validationAccuracy(),
-                    sweep.baselineValidation() - c.validationAccuracy(), pick != null && pick == c.tau()));
+                    sweep.baselineValidation() - c.validationAccuracy(),
+                    Integer.valueOf(point).equals(sweep.chosen().get(c.group()))));
         }
         return rows;
     }

@@ -19,12 +19,13 @@ final class SimilarityStage {
         ExperimentSettings settings = ctx.settings();
         ComputationGraph baseline = ctx.loadModel(BaselineStage.MODEL);
         List<PruningGroup> groups = ctx.groups(baseline);
-        ctx.say("similarity: " + groups.size() + " groups x " + settings.sweep().taus().size() + " thresholds");
+        ctx.say("similarity: " + groups.size() + " groups x " + settings.sweep().grid().size()
+                + (settings.sweep().byFraction() ? " fractions" : " thresholds"));
         Broadcast<byte[]> model = ctx.sc().broadcast(SweepTasks.serialise(baseline));
         Map<String, StageResults.GroupGrid> byGroup = new LinkedHashMap<>();
         try {
             for (SweepTasks.GroupSelections g : SweepTasks.selections(ctx.sc(), model, ctx.input(), settings.residual(),
-                    groups, settings.sweep().taus())) {
+                    groups, settings.sweep().grid(), settings.sweep().byFraction())) {
                 byGroup.put(g.group, new StageResults.GroupGrid(g.channels,
                         java.util.Arrays.stream(g.taus).boxed().toList(),
                         java.util.Arrays.stream(g.kept).map(k -> java.util.Arrays.stream(k).boxed().toList()).toList()));

@@ -34,23 +34,31 @@ public final class StageResults {
     }
 
     /**
-     * One group under the diversifying rule at every threshold of the grid.
+     * One group under the diversifying rule at every point of the grid.
      *
      * @param channels the group's output channels before pruning
-     * @param taus     the grid, ascending
-     * @param kept     the kept filter indices (sorted) at each threshold
+     * @param taus     each grid point's threshold: the grid itself, or for a grid of fractions the distance of
+     *                 the point's last removal (ALGORITHM.md, "The removal order, and grids by fraction")
+     * @param kept     the kept filter indices (sorted) at each grid point
      */
     public record GroupGrid(int channels, List<Double> taus, List<List<Integer>> kept) {
     }
 
     /**
-     * The sensitivity sweep: validation accuracy of every (group, threshold) cell with that group alone
-     * pruned, and the threshold chosen per group (groups where none fits the budget are absent).
+     * The sensitivity sweep: validation accuracy of every (group, grid point) cell with that group alone
+     * pruned, and the grid point chosen per group, as an index into the group's points (groups that are not
+     * pruned are absent).
      */
-    public record Sweep(double baselineValidation, List<SweepCell> cells, Map<String, Double> chosen) {
+    public record Sweep(double baselineValidation, List<SweepCell> cells, Map<String, Integer> chosen) {
+
+        /** The threshold chosen for {@code group}, or null when it is not pruned. */
+        public Double chosenTau(String group) {
+            Integer point = chosen.get(group);
+            return point == null ? null : cells.stream().filter(c -> c.group().equals(group)).toList().get(point).tau();
+        }
     }
 
-    /** One sweep cell: a group pruned alone at {@code tau}, keeping {@code kept} of {@code channels}. */
+    /** One sweep cell: a group pruned alone at grid point {@code tau}, keeping {@code kept} of {@code channels}. */
     public record SweepCell(String group, double tau, int channels, int kept, double validationAccuracy) {
     }
 

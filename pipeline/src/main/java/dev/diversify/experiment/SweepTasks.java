@@ -10,6 +10,7 @@ import dev.diversify.graph.PruningPlan;
 import dev.diversify.graph.ResidualPolicy;
 import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.PlanBuilder;
+import dev.diversify.prune.Selection;
 import dev.diversify.prune.Similarity;
 import dev.diversify.surgery.Surgery;
 import java.io.ByteArrayInputStream;
@@ -96,9 +97,16 @@ final class SweepTasks {
         }
     }
 
+    /**
+     * Each group's kept filters at every grid point: thresholds ({@code byFraction} false) or fractions of
+     * the group's filters removed. A fraction takes the first removals of the rule's removal order (the rule
+     * at tau = 2, the spec's minKeep kept); its threshold is the distance of its last removal (0 when only
+     * dead filters, or none, go). ALGORITHM.md, "The removal order, and grids by fraction".
+     */
     static List<GroupSelections> selections(JavaSparkContext sc, Broadcast<byte[]> model, InputType input,
-                                            ResidualPolicy policy, List<PruningGroup> groups, List<Double> taus) {
-        double[] grid = taus.stream().mapToDouble(Double::doubleValue).toArray();
+                                            ResidualPolicy policy, List<PruningGroup> groups, List<Double> points,
+                                            boolean byFraction) {
+        double[] grid = points.stream().mapToDouble(Double::doubleValue).toArray();
         List<String> names = groups.stream().map(PruningGroup::name).toList();
         return sc.parallelize(names, names.size()).map(name -> {
             ComputationGraph network = restore(model.value());
@@ -106,14 +114,22 @@ final class SweepTasks {
             var filters = PlanBuilder.filters(network, group);
             Similarity similarity = Similarity.of(filters);
             double[] l1 = filters.l1Norms();
+            int minKeep = DiversifyingRule.defaultMinKeep(group.channels());
             GroupSelections result = new GroupSelections();
             result.group = name;
             result.channels = group.channels();
-            result.taus = grid;
+            result.taus = new double[grid.length];
             result.kept = new int[grid.length][];
+            Selection order = byFraction ? DiversifyingRule.select(similarity, l1, 2.0, minKeep) : null;
             for (int t = 0; t < grid.length; t++) {
-                result.kept[t] = DiversifyingRule.select(similarity, l1, grid[t],
-                        DiversifyingRule.defaultMinKeep(group.channels())).kept();
+                if (order == null) {
+                    result.taus[t] = grid[t];
+                    result.kept[t] = DiversifyingRule.select(similarity, l1, grid[t], minKeep).kept();
+                } else {
+                    int removed = Math.min((int) Math.round(grid[t] * group.channels()), order.removals().size());
+                    result.kept[t] = order.keepingFirstRemovals(removed).kept();
+                    result.taus[t] = order.thresholdOfFirstRemovals(removed);
+                }
             }
             return result;
         }).collect();

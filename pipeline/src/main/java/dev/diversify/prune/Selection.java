@@ -47,6 +47,39 @@ public record Selection(int total, int[] kept, List<Removal> removals) {
     }
 
     /** The kept filter indices, sorted ascending (a copy). */
+    /**
+     * The selection made by only the first {@code count} removals of this one (in removal order): for a
+     * selection of the rule at tau = 2, the selection that removes {@code count} filters (ALGORITHM.md,
+     * "The removal order, and grids by fraction").
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= count <= removals().size()}
+     */
+    public Selection keepingFirstRemovals(int count) {
+        if (count < 0 || count > removals.size()) {
+            throw new IllegalArgumentException("cannot keep the first " + count + " of " + removals.size() + " removals");
+        }
+        boolean[] removed = new boolean[total];
+        for (int r = 0; r < count; r++) {
+            removed[removals.get(r).index()] = true;
+        }
+        int[] keptNow = java.util.stream.IntStream.range(0, total).filter(i -> !removed[i]).toArray();
+        return new Selection(total, keptNow, removals.subList(0, count));
+    }
+
+    /**
+     * The threshold equivalent to the first {@code count} removals: the cosine distance of the last of them
+     * that had a partner (0 when they are all dead filters, or none).
+     */
+    public double thresholdOfFirstRemovals(int count) {
+        double tau = 0;
+        for (Removal removal : removals.subList(0, count)) {
+            if (!removal.isDead()) {
+                tau = Math.max(tau, removal.distance());
+            }
+        }
+        return tau;
+    }
+
     @Override
     public int[] kept() {
         return kept.clone();

@@ -6,7 +6,6 @@ import dev.diversify.graph.PruningGroup;
 import dev.diversify.graph.PruningPlan;
 import dev.diversify.graph.ResidualPolicy;
 import dev.diversify.layers.KeptChannels;
-import dev.diversify.layers.LayerHandler;
 import dev.diversify.layers.LayerHandlers;
 import dev.diversify.layers.Slices;
 import dev.diversify.models.Models;
@@ -48,26 +47,41 @@ public final class Surgery {
      * @throws dev.diversify.layers.UnsupportedLayerException for a layer type without a handler
      */
     public static ComputationGraph apply(ComputationGraph original, InputType input, PruningPlan plan) {
-        ComputationGraphConfiguration conf = original.getConfiguration();
+        Resized resized = resize(original.getConfiguration(), input, plan);
+        ComputationGraph result = Models.initialise(resized.conf());
+        resized.slices().forEach((name, s) -> LayerHandlers.of(name, resized.conf().getVertices().get(name))
+                .copy(original.getLayer(name).paramTable(), result.getLayer(name).paramTable(), s));
+        return result;
+    }
+
+    /**
+     * The configuration {@code plan} makes of {@code conf} (a copy; {@code conf} is not changed), without
+     * building or copying weights: what the cost counter needs to count a candidate plan exactly.
+     *
+     * @throws IllegalArgumentException when the plan does not describe this model (as {@link #apply})
+     */
+    public static ComputationGraphConfiguration prunedConfiguration(ComputationGraphConfiguration conf, InputType input,
+                                                                    PruningPlan plan) {
+        return resize(conf, input, plan).conf();
+    }
+
+    /** A resized copy of a configuration, and the parameter slices each layer with parameters keeps. */
+    private record Resized(ComputationGraphConfiguration conf, Map<String, Slices> slices) {
+    }
+
+    private static Resized resize(ComputationGraphConfiguration conf, InputType input, PruningPlan plan) {
         ChannelGraph channels = ChannelGraph.of(conf, input);
         Map<Integer, int[]> keptByGroup = check(plan, channels);
-
         ComputationGraphConfiguration pruned = conf.clone();
         Map<String, Slices> slices = new HashMap<>();
-        Map<String, LayerHandler> handlers = new HashMap<>();
         for (Map.Entry<String, GraphVertex> e : pruned.getVertices().entrySet()) {
             String name = e.getKey();
-            LayerHandler handler = LayerHandlers.of(name, e.getValue());
-            Slices s = handler.resize(name, e.getValue(), kept(name, channels, keptByGroup));
+            Slices s = LayerHandlers.of(name, e.getValue()).resize(name, e.getValue(), kept(name, channels, keptByGroup));
             if (s != null) {
                 slices.put(name, s);
-                handlers.put(name, handler);
             }
         }
-        ComputationGraph result = Models.initialise(pruned);
-        slices.forEach((name, s) -> handlers.get(name).copy(original.getLayer(name).paramTable(),
-                result.getLayer(name).paramTable(), s));
-        return result;
+        return new Resized(pruned, slices);
     }
 
     private static KeptChannels kept(String name, ChannelGraph channels, Map<Integer, int[]> keptByGroup) {

@@ -2,6 +2,7 @@ package dev.diversify.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diversify.experiment.Decisions.CellToMeasure;
 import dev.diversify.experiment.StageResults.GroupGrid;
@@ -56,25 +57,25 @@ class DecisionsTest {
                 cell("a", 0.2, 0.895), cell("a", 0.4, 0.86), cell("a", 0.6, 0.885), cell("a", 0.8, 0.70),
                 cell("b", 0.2, 0.80), cell("b", 0.4, 0.75),
                 cell("c", 0.2, 0.90), cell("c", 0.4, 0.88), cell("c", 0.6, 0.8799));
-        Map<String, Double> chosen = Decisions.chooseThresholds(cells, 0.90, 0.02);
-        // a: 0.4 drops 4 points but 0.6 drops 1.5, so 0.6; b: nothing fits; c: a drop of exactly 0.02 fits
-        assertEquals(Map.of("a", 0.6, "c", 0.4), chosen);
+        Map<String, Integer> chosen = Decisions.chooseThresholds(cells, 0.90, 0.02);
+        // a: 0.4 drops 4 points but 0.6 drops 1.5, so 0.6 (point 2); b: nothing fits; c: a drop of exactly 0.02 fits
+        assertEquals(Map.of("a", 2, "c", 1), chosen);
         assertEquals(List.of("a", "c"), List.copyOf(chosen.keySet()), "groups in order");
-        assertEquals(Map.of("a", 0.2, "c", 0.2), Decisions.chooseThresholds(cells, 0.90, 0.005));
-        assertEquals(Map.of("a", 0.8, "b", 0.4, "c", 0.6), Decisions.chooseThresholds(cells, 0.90, 1.0));
+        assertEquals(Map.of("a", 0, "c", 0), Decisions.chooseThresholds(cells, 0.90, 0.005));
+        assertEquals(Map.of("a", 3, "b", 1, "c", 2), Decisions.chooseThresholds(cells, 0.90, 1.0));
     }
 
     @Test
     void anUnmeasuredCellIsNeverChosen() {
         List<SweepCell> cells = List.of(cell("a", 0.2, 0.90), cell("a", 0.4, Double.NaN), cell("b", 0.2, Double.NaN));
-        assertEquals(Map.of("a", 0.2), Decisions.chooseThresholds(cells, 0.90, 1.0));
+        assertEquals(Map.of("a", 0), Decisions.chooseThresholds(cells, 0.90, 1.0));
     }
 
     @Test
     void ties_anAccuracyAboveTheBaselineIsNoDropAndEqualAccuraciesTakeTheLargerTau() {
         List<SweepCell> cells = List.of(cell("a", 0.2, 0.91), cell("a", 0.4, 0.88), cell("a", 0.6, 0.88));
-        assertEquals(Map.of("a", 0.6), Decisions.chooseThresholds(cells, 0.90, 0.02));
-        assertEquals(Map.of("a", 0.2), Decisions.chooseThresholds(cells, 0.90, 0.0));
+        assertEquals(Map.of("a", 2), Decisions.chooseThresholds(cells, 0.90, 0.02));
+        assertEquals(Map.of("a", 0), Decisions.chooseThresholds(cells, 0.90, 0.0));
     }
 
     @Test
@@ -86,5 +87,22 @@ class DecisionsTest {
         assertEquals(Map.of("stem", 9, "b2_conv1", 5), budget);
         assertEquals(List.of("stem", "b2_conv1"), List.copyOf(budget.keySet()));
         assertThrows(IllegalArgumentException.class, () -> Decisions.sameBudget(groups, Map.of("stem", 9)));
+    }
+
+    @Test
+    void aTargetIsReachedByExactCountAndGroupsLeftWholeAreAbsent() {
+        List<SweepCell> cells = List.of(cell("a", 0.2, 0.90), cell("a", 0.4, 0.85), cell("b", 0.2, 0.89),
+                cell("b", 0.4, 0.80));
+        // parameters: 100 per kept filter of a (8, 6, 3) and of b (8, 4, 2); pruned at point p of the group's cells
+        int[][] kept = {{8, 6, 3}, {8, 4, 2}};
+        java.util.function.ToLongFunction<Map<String, Integer>> cost = plan -> 100L * (
+                kept[0][plan.containsKey("a") ? plan.get("a") + 1 : 0] + kept[1][plan.containsKey("b") ? plan.get("b") + 1 : 0]);
+        // 25 % of 1,600: b at 0.2 (saves 400, drop 0.01) beats a at 0.2 (saves 200, drop 0) + ... a alone cannot
+        assertEquals(Map.of("b", 0), Decisions.toTarget(cells, 0.90, 0.25, false, cost));
+        assertEquals(Map.of("a", 0), Decisions.toTarget(cells, 0.90, 0.10, false, cost), "free, and enough");
+        assertEquals(Map.of("a", 0, "b", 0), Decisions.toTarget(cells, 0.90, 0.30, true, cost), "one point for all");
+        var error = assertThrows(IllegalArgumentException.class,
+                () -> Decisions.toTarget(cells, 0.90, 0.70, false, cost));
+        assertTrue(error.getMessage().contains("reaches at most 68.8 %"), error.getMessage());
     }
 }

@@ -49,8 +49,8 @@ class StagesTest {
         groups.put("stem_conv", new StageResults.GroupGrid(4, List.of(0.2, 0.4), List.of(List.of(0, 1, 2, 3), List.of(0, 3))));
         groups.put("b1_conv1", new StageResults.GroupGrid(2, List.of(0.2, 0.4), List.of(List.of(0, 1), List.of(1))));
         roundTrip(new StageResults.Similarity(groups), StageResults.Similarity.class);
-        Map<String, Double> chosen = new LinkedHashMap<>();
-        chosen.put("stem_conv", 0.4);
+        Map<String, Integer> chosen = new LinkedHashMap<>();
+        chosen.put("stem_conv", 1);
         roundTrip(new StageResults.Sweep(0.9, List.of(new StageResults.SweepCell("stem_conv", 0.2, 4, 4, 0.9),
                 new StageResults.SweepCell("stem_conv", 0.4, 4, 2, 0.8875)), chosen), StageResults.Sweep.class);
         roundTrip(new StageResults.Pruned(COST, channels(), 0.1), StageResults.Pruned.class);
@@ -118,6 +118,8 @@ class StagesTest {
         var sweep = Stages.fromJson(legacy("sweep"), StageResults.Sweep.class).result();
         assertEquals(new StageResults.SweepCell("stem_conv", 1.0, 4, 2, 0.09), sweep.cells().get(5));
         assertEquals(0.482, sweep.baselineValidation());
+        assertEquals(4, sweep.chosen().get("stem_conv"), "the chosen tau 0.9 is the group's point 4");
+        assertEquals(0.9, sweep.chosenTau("stem_conv"));
         var pruned = Stages.fromJson(legacy("prune-l1"), StageResults.Pruned.class).result();
         assertEquals(new CostTotals(17534, 392, 2633888), pruned.cost());
         var retrained = Stages.fromJson(legacy("retrain-l1"), StageResults.Retrained.class);
