@@ -50,15 +50,21 @@ final class Allocation {
         Map<String, Integer> most = new LinkedHashMap<>();
         points.forEach((group, list) -> {
             none.put(group, 0);
-            most.put(group, list.size() - 1);
+            int last = 0; // the most pruned point that was measured (an unmeasured one has an infinite drop)
+            for (int k = 0; k < list.size(); k++) {
+                if (Double.isFinite(list.get(k).drop())) {
+                    last = k;
+                }
+            }
+            most.put(group, last);
         });
         long full = cost.applyAsLong(none);
         long needed = (long) Math.ceil(target * full - 1e-9);
         long reachable = full - cost.applyAsLong(most);
         if (reachable < needed) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the target removes %.1f %% but "
-                    + "the grid reaches at most %.1f %% (every group at its last grid point); extend the grid or lower "
-                    + "the target", 100 * target, 100.0 * reachable / full));
+                    + "the grid reaches at most %.1f %% (every group at its last measured grid point); extend the grid "
+                    + "or lower the target", 100 * target, 100.0 * reachable / full));
         }
         List<String> groups = new ArrayList<>(points.keySet());
         long[][] savings = new long[groups.size()][];
@@ -101,7 +107,9 @@ final class Allocation {
                 aim += needed - exact;
             }
         }
-        return most; // the approximation found nothing: the most pruned plan, which reaches the target (above)
+        // The approximation overshot every repair (strongly coupled savings): the most pruned measured plan,
+        // which reaches the target (checked above), rather than none
+        return most;
     }
 
     /**
@@ -137,6 +145,9 @@ final class Allocation {
      */
     static Map<String, Integer> global(Map<String, List<Point>> points, ToLongFunction<Map<String, Integer>> cost,
                                        double target) {
+        if (points.isEmpty() || points.values().stream().map(List::size).distinct().count() != 1) {
+            throw new IllegalArgumentException("one grid point for every group needs groups with the same grid");
+        }
         int count = points.values().iterator().next().size();
         long full = cost.applyAsLong(uniform(points, 0));
         long needed = (long) Math.ceil(target * full - 1e-9);
@@ -162,8 +173,8 @@ final class Allocation {
      */
     private static int[] solve(List<String> groups, Map<String, List<Point>> points, long[][] savings, long aim,
                                long upper) {
-        long unit = Math.max(1, aim / STEPS);
         boolean bounded = upper != Long.MAX_VALUE;
+        long unit = Math.max(1, (bounded ? upper : aim) / STEPS); // memory and time: STEPS buckets, whatever the target
         int lowest = (int) ((aim + unit - 1) / unit); // every saving in this bucket or above is at least aim
         int cap = bounded ? (int) (upper / unit) : lowest;
         if (cap < lowest) {
@@ -205,7 +216,7 @@ final class Allocation {
             saved = nextSaved;
         }
         int best = -1;
-        for (int b = lowest; b <= cap; b++) {
+        for (int b = Math.max(0, lowest - 1); b <= cap; b++) { // the bucket below may hold savings just above aim
             if (loss[b] != Double.POSITIVE_INFINITY && saved[b] >= aim
                     && (best < 0 || loss[b] < loss[best] - 1e-12)) {
                 best = b;

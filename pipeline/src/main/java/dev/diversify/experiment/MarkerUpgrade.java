@@ -21,6 +21,20 @@ final class MarkerUpgrade {
     private MarkerUpgrade() {
     }
 
+    /**
+     * A sweep marker of the typed shape whose {@code chosen} still names thresholds (written between the
+     * typed markers and grid points by index): rewritten in place to grid points.
+     */
+    static void upgradeChosenTaus(JsonNode marker) {
+        JsonNode result = marker.get("result");
+        JsonNode chosen = result == null ? null : result.get("chosen");
+        boolean taus = chosen != null && chosen.isObject() && java.util.stream.StreamSupport.stream(
+                chosen.spliterator(), false).anyMatch(JsonNode::isFloatingPointNumber);
+        if (taus && result.get("cells") instanceof ArrayNode cells) {
+            ((ObjectNode) result).set("chosen", chosenPoints(cells, chosen));
+        }
+    }
+
     /** Whether {@code marker} has the old, flat shape. */
     static boolean isLegacy(JsonNode marker) {
         return marker.isObject() && !marker.has("result") && marker.has("seconds");
@@ -74,6 +88,14 @@ final class MarkerUpgrade {
                 chosen.put(group, point);
             }
         }
+        if (chosenTaus != null) {
+            chosenTaus.fieldNames().forEachRemaining(group -> {
+                if (!chosen.has(group)) {
+                    throw new IllegalArgumentException("the chosen tau " + chosenTaus.get(group) + " of '" + group
+                            + "' is none of its sweep cells");
+                }
+            });
+        }
         return chosen;
     }
 
@@ -95,6 +117,10 @@ final class MarkerUpgrade {
             ObjectNode object = objects.addObject();
             for (int i = 0; i < names.size(); i++) {
                 JsonNode value = row.get(i);
+                if (value != null && (names.get(i).equals("epoch") || names.get(i).equals("channels")
+                        || names.get(i).equals("kept"))) {
+                    value = NODES.numberNode(value.asInt()); // written as 1.0 by the untyped version
+                }
                 object.set(names.get(i), value == null || value.isNull() ? NODES.numberNode(Double.NaN) : value);
             }
         }

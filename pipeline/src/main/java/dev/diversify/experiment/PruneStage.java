@@ -48,14 +48,17 @@ final class PruneStage {
                     settings.residual(), kept);
             return save(ctx, DIVERSIFY, Surgery.apply(network, ctx.input(), plan), plan);
         }
-        return save(ctx, DIVERSIFY, layerWise(ctx, network, sweep.chosen()), null);
+        return save(ctx, DIVERSIFY, layerWise(ctx, network, similarity, sweep.chosen()), null);
     }
 
     /**
-     * Layer-wise: group by group from input to output, selected on the current network at the group's chosen
-     * grid point (a threshold, or a fraction of its current filters), pruned, retrained a little.
+     * Layer-wise: group by group from input to output, selected on the current network, pruned, retrained a
+     * little. A group keeps as many filters as at its chosen grid point, which the objective counted
+     * (fraction grids and targets), or, with a threshold grid and a per-group drop budget, what the rule
+     * keeps at the chosen threshold on the current network.
      */
-    private static ComputationGraph layerWise(StageContext ctx, ComputationGraph network, Map<String, Integer> chosen) {
+    private static ComputationGraph layerWise(StageContext ctx, ComputationGraph network,
+                                              StageResults.Similarity similarity, Map<String, Integer> chosen) {
         ExperimentSettings settings = ctx.settings();
         TrainingSettings retrain = settings.retrain();
         TrainingSettings brief = new TrainingSettings(settings.layerwiseEpochs(), retrain.learningRate(),
@@ -65,11 +68,11 @@ final class PruneStage {
         for (String name : order) {
             ChannelGraph channels = ChannelGraph.of(network.getConfiguration(), ctx.input());
             PruningGroup group = channels.group(settings.residual(), name);
-            double point = settings.sweep().grid().get(chosen.get(name));
-            Budget budget = settings.sweep().byFraction()
-                    ? new Budget.Keep(Math.max(DiversifyingRule.defaultMinKeep(group.channels()),
-                            group.channels() - (int) Math.round(point * group.channels())))
-                    : new Budget.Threshold(point);
+            StageResults.GroupGrid grid = similarity.groups().get(name);
+            int point = chosen.get(name);
+            Budget budget = settings.sweep().byFraction() || settings.sweep().objective() != Objective.PER_GROUP_DROP
+                    ? new Budget.Keep(grid.kept().get(point).size())
+                    : new Budget.Threshold(grid.taus().get(point));
             Selection s = rule.select(PlanBuilder.filters(network, group), budget);
             network = Surgery.apply(network, ctx.input(),
                     PruningPlan.of(channels, settings.residual(), Map.of(name, s.kept())));

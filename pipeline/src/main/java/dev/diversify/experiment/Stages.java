@@ -26,6 +26,7 @@ public final class Stages {
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES) // a missing number is an error, not 0
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // 0.4 must never bind as grid point 0
             .build();
 
     /**
@@ -79,6 +80,8 @@ public final class Stages {
         JsonNode node = JSON.readTree(json);
         if (node != null && MarkerUpgrade.isLegacy(node)) {
             node = MarkerUpgrade.upgrade(node, type);
+        } else if (node != null && type == StageResults.Sweep.class) {
+            MarkerUpgrade.upgradeChosenTaus(node);
         }
         if (node == null || !node.has("result") || !node.has("seconds")) {
             throw new IOException("no 'result' and 'seconds'");
@@ -89,10 +92,10 @@ public final class Stages {
     private static <T> Recorded<T> read(String marker, Class<T> type) {
         try {
             return fromJson(HadoopFiles.readText(marker), type);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException("unreadable stage marker " + marker + " (expected a " + type.getSimpleName()
                     + " result; written by another version?): " + e.getMessage() + "; delete it to recompute the stage",
-                    e);
+                    e instanceof IOException io ? io : new IOException(e));
         }
     }
 }

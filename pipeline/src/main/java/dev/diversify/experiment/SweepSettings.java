@@ -46,9 +46,13 @@ public record SweepSettings(List<Double> taus, List<Double> fractions, double ma
     public SweepSettings {
         taus = taus.stream().sorted().distinct().toList();
         fractions = fractions.stream().sorted().distinct().toList();
-        if (taus.isEmpty() == fractions.isEmpty()) {
-            throw new IllegalArgumentException("give exactly one grid: taus (thresholds) or fractions (of filters "
+        if (taus.isEmpty() && fractions.isEmpty()) {
+            throw new IllegalArgumentException("the grid is empty: give taus (thresholds) or fractions (of filters "
                     + "removed)");
+        }
+        if (!taus.isEmpty() && !fractions.isEmpty()) {
+            throw new IllegalArgumentException("give taus or fractions, not both (the defaults have taus: set "
+                    + "taus = [] to sweep by fractions)");
         }
         for (double tau : taus) {
             if (!(tau >= 0 && tau <= 2)) {

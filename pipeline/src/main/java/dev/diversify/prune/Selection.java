@@ -46,7 +46,6 @@ public record Selection(int total, int[] kept, List<Removal> removals) {
         return new Selection(total, sorted, removed);
     }
 
-    /** The kept filter indices, sorted ascending (a copy). */
     /**
      * The selection made by only the first {@code count} removals of this one (in removal order): for a
      * selection of the rule at tau = 2, the selection that removes {@code count} filters (ALGORITHM.md,
@@ -80,6 +79,7 @@ public record Selection(int total, int[] kept, List<Removal> removals) {
         return tau;
     }
 
+    /** The kept filter indices, sorted ascending (a copy). */
     @Override
     public int[] kept() {
         return kept.clone();

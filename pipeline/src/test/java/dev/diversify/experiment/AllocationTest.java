@@ -189,5 +189,11 @@ class AllocationTest {
         var error = assertThrows(IllegalArgumentException.class,
                 () -> Allocation.toTarget(points, additive(groups, kept), 0.6));
         assertTrue(error.getMessage().contains("removes 60.0 % but the grid reaches at most 50.0 %"), error.getMessage());
+        // unmeasured points (infinite drops) are never taken, not even to reach a target
+        Map<String, List<Point>> unmeasured = new LinkedHashMap<>();
+        groups.forEach(g -> unmeasured.put(g, List.of(new Point(0), new Point(Double.POSITIVE_INFINITY))));
+        var none = assertThrows(IllegalArgumentException.class,
+                () -> Allocation.toTarget(unmeasured, additive(groups, kept), 0.2));
+        assertTrue(none.getMessage().contains("reaches at most 0.0 %"), none.getMessage());
     }
 }

@@ -127,4 +127,20 @@ class StagesTest {
         assertEquals(1.6398342754097055, retrained.result().history().get(1).loss());
         assertEquals(31.674753257, retrained.seconds());
     }
+
+    /** Sweep markers written while the chosen points were still thresholds are read as grid points, never as 0. */
+    @Test
+    void aSweepWhoseChosenPointsAreThresholdsIsReadAsGridPoints() throws Exception {
+        String marker = """
+                {"seconds": 2.5, "result": {"baselineValidation": 0.9, "cells": [
+                  {"group": "a", "tau": 0.2, "channels": 4, "kept": 4, "validationAccuracy": 0.9},
+                  {"group": "a", "tau": 0.4, "channels": 4, "kept": 2, "validationAccuracy": 0.89}],
+                 "chosen": {"a": 0.4}}}""";
+        var sweep = Stages.fromJson(marker, StageResults.Sweep.class).result();
+        assertEquals(Map.of("a", 1), sweep.chosen());
+        assertEquals(0.4, sweep.chosenTau("a"));
+        var unknown = assertThrows(IllegalArgumentException.class,
+                () -> Stages.fromJson(marker.replace("\"a\": 0.4}", "\"a\": 0.7}"), StageResults.Sweep.class));
+        assertTrue(unknown.getMessage().contains("none of its sweep cells"), unknown.getMessage());
+    }
 }
