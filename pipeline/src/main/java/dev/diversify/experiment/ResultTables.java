@@ -68,7 +68,8 @@ final class ResultTables {
                 cost.params(), cost.bnStatistics(), cost.macs(), 2 * cost.macs(),
                 ModelCost.reductionPercent(base.params(), cost.params()),
                 ModelCost.reductionPercent(base.macs(), cost.macs()),
-                accuracy, seconds, e.seed(), CodeRevision.get(), run.renderedConfig());
+                accuracy, seconds, e.seed(), CodeRevision.get(), run.renderedConfig(), spark.sparkContext().master(),
+                spark.sparkContext().defaultParallelism());
     }
 
     private List<Row> layerRows(Outcome o) {

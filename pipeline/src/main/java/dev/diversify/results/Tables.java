@@ -12,7 +12,10 @@ public final class Tables {
     private Tables() {
     }
 
-    /** One row per (method, state): params, statistics, MACs, FLOPs (2 x MACs), reductions in percent, test accuracy. */
+    /**
+     * One row per (method, state): params, statistics, MACs, FLOPs (2 x MACs), reductions in percent, test
+     * accuracy; and what determines the numbers: seed, code revision, config, Spark master and workers.
+     */
     public static final StructType METRICS = new StructType()
             .add("run_id", DataTypes.StringType, false)
             .add("model", DataTypes.StringType, false)
@@ -30,7 +33,9 @@ public final class Tables {
             .add("stage_seconds", DataTypes.DoubleType, false)
             .add("seed", DataTypes.LongType, false)
             .add("code_revision", DataTypes.StringType, false)
-            .add("config", DataTypes.StringType, false);
+            .add("config", DataTypes.StringType, false)
+            .add("spark_master", DataTypes.StringType, false)
+            .add("workers", DataTypes.IntegerType, false);
 
     /** One row per (method, convolution): channels before and after, its group, tau and kept indices. */
     public static final StructType LAYERS = new StructType()
