@@ -13,19 +13,16 @@ import java.util.function.Function;
  * config path and the bad value. Call {@link #check()} after reading.
  */
 public final class ConfigReader {
-    private Config config; // set once, in construction
+    private final Config config;
     private final String prefix;
     private final List<String> problems;
 
     /**
-     * A reader of the sub-tree {@code path} of {@code config} (empty when absent), with a new problem list;
-     * problems are reported under {@code path}.
-     *
-     * @throws com.typesafe.config.ConfigException.WrongType when {@code path} holds a value that is not an object
+     * A reader of the sub-tree {@code path} of {@code config} (empty when absent, and a problem when it is
+     * not an object), with a new problem list; problems are reported under {@code path}.
      */
     public ConfigReader(Config config, String path) {
-        this(com.typesafe.config.ConfigFactory.empty(), path + ".", new ArrayList<>());
-        this.config = objectAt(config, path, path);
+        this(config, path, path, new ArrayList<>());
     }
 
     /** A reader of {@code config} whose problems are reported under the path {@code displayPath}. */
@@ -44,19 +41,21 @@ public final class ConfigReader {
         this.problems = problems;
     }
 
+    /** A reader of the object at {@code path} of {@code from}, shown as {@code shown}, reporting into {@code problems}. */
+    private ConfigReader(Config from, String path, String shown, List<String> problems) {
+        this(objectAt(from, path, shown, problems), shown + ".", problems);
+    }
+
     /**
-     * A reader of the sub-tree {@code path} (empty when absent) that reports into the same problem list.
-     *
-     * @throws com.typesafe.config.ConfigException.WrongType when {@code path} holds a value that is not an object
+     * A reader of the sub-tree {@code path} (empty when absent, and a problem when it is not an object) that
+     * reports into the same problem list.
      */
     public ConfigReader at(String path) {
-        ConfigReader sub = new ConfigReader(com.typesafe.config.ConfigFactory.empty(), prefix + path + ".", problems);
-        sub.config = objectAt(config, path, prefix + path);
-        return sub;
+        return new ConfigReader(config, path, prefix + path, problems);
     }
 
     /** The object at {@code path} of {@code from}; empty when absent, and a problem when it is not an object. */
-    private Config objectAt(Config from, String path, String shown) {
+    private static Config objectAt(Config from, String path, String shown, List<String> problems) {
         if (!from.hasPath(path)) {
             return com.typesafe.config.ConfigFactory.empty();
         }

@@ -78,11 +78,11 @@ final class Decisions {
      */
     static Map<String, Integer> chooseThresholds(List<SweepCell> cells, double baselineValidation, double maxDrop) {
         Map<String, Integer> chosen = new LinkedHashMap<>();
-        Map<String, Integer> position = new LinkedHashMap<>();
-        for (SweepCell cell : cells) {
-            int point = position.merge(cell.group(), 1, Integer::sum) - 1;
+        int[] points = StageResults.points(cells);
+        for (int i = 0; i < cells.size(); i++) {
+            SweepCell cell = cells.get(i);
             if (baselineValidation - cell.validationAccuracy() <= maxDrop + DROP_SLACK) {
-                chosen.put(cell.group(), point);
+                chosen.put(cell.group(), points[i]);
             }
         }
         return chosen;

@@ -114,12 +114,12 @@ final class ResultTables {
 
     private List<Row> sweepRows(StageResults.Sweep sweep) {
         List<Row> rows = new ArrayList<>();
-        Map<String, Integer> position = new HashMap<>();
-        for (StageResults.SweepCell c : sweep.cells()) {
-            int point = position.merge(c.group(), 1, Integer::sum) - 1;
+        int[] points = StageResults.points(sweep.cells());
+        for (int i = 0; i < points.length; i++) {
+            StageResults.SweepCell c = sweep.cells().get(i);
             rows.add(RowFactory.create(run.runId(), c.group(), c.tau(), c.channels(), c.kept(), c.validationAccuracy(),
                     sweep.baselineValidation() - c.validationAccuracy(),
-                    Integer.valueOf(point).equals(sweep.chosen().get(c.group()))));
+                    Integer.valueOf(points[i]).equals(sweep.chosen().get(c.group()))));
         }
         return rows;
     }

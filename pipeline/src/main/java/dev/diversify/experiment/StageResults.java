@@ -54,8 +54,24 @@ public final class StageResults {
         /** The threshold chosen for {@code group}, or null when it is not pruned. */
         public Double chosenTau(String group) {
             Integer point = chosen.get(group);
-            return point == null ? null : cells.stream().filter(c -> c.group().equals(group)).toList().get(point).tau();
+            int[] points = points(cells);
+            for (int i = 0; i < cells.size(); i++) {
+                if (point != null && points[i] == point && cells.get(i).group().equals(group)) {
+                    return cells.get(i).tau();
+                }
+            }
+            return null;
         }
+    }
+
+    /** Each cell's grid point: its index among its group's cells (cells are in group, then grid order). */
+    static int[] points(List<SweepCell> cells) {
+        Map<String, Integer> next = new java.util.HashMap<>();
+        int[] points = new int[cells.size()];
+        for (int i = 0; i < cells.size(); i++) {
+            points[i] = next.merge(cells.get(i).group(), 1, Integer::sum) - 1;
+        }
+        return points;
     }
 
     /** One sweep cell: a group pruned alone at grid point {@code tau}, keeping {@code kept} of {@code channels}. */

@@ -66,7 +66,7 @@ final class SweepStage {
             Map<String, int[]> kept = new LinkedHashMap<>();
             points.forEach((group, point) -> kept.put(group, similarity.groups().get(group).kept().get(point).stream()
                     .mapToInt(Integer::intValue).toArray()));
-            ModelCost cost = CostCounter.count(Surgery.prunedConfiguration(conf, ctx.input(),
+            ModelCost cost = CostCounter.count(Surgery.prunedConfiguration(conf, channels,
                     PruningPlan.of(channels, policy, kept)), ctx.input());
             return target.flops() ? cost.macs() : cost.params();
         };

@@ -47,7 +47,8 @@ public final class Surgery {
      * @throws dev.diversify.layers.UnsupportedLayerException for a layer type without a handler
      */
     public static ComputationGraph apply(ComputationGraph original, InputType input, PruningPlan plan) {
-        Resized resized = resize(original.getConfiguration(), input, plan);
+        ComputationGraphConfiguration conf = original.getConfiguration();
+        Resized resized = resize(conf, ChannelGraph.of(conf, input), plan);
         ComputationGraph result = Models.initialise(resized.conf());
         resized.slices().forEach((name, s) -> LayerHandlers.of(name, resized.conf().getVertices().get(name))
                 .copy(original.getLayer(name).paramTable(), result.getLayer(name).paramTable(), s));
@@ -56,21 +57,21 @@ public final class Surgery {
 
     /**
      * The configuration {@code plan} makes of {@code conf} (a copy; {@code conf} is not changed), without
-     * building or copying weights: what the cost counter needs to count a candidate plan exactly.
+     * building or copying weights: what the cost counter needs to count a candidate plan exactly. Callers
+     * counting many plans of one model pass its channel graph, {@code ChannelGraph.of(conf, input)}, once.
      *
      * @throws IllegalArgumentException when the plan does not describe this model (as {@link #apply})
      */
-    public static ComputationGraphConfiguration prunedConfiguration(ComputationGraphConfiguration conf, InputType input,
-                                                                    PruningPlan plan) {
-        return resize(conf, input, plan).conf();
+    public static ComputationGraphConfiguration prunedConfiguration(ComputationGraphConfiguration conf,
+                                                                    ChannelGraph channels, PruningPlan plan) {
+        return resize(conf, channels, plan).conf();
     }
 
     /** A resized copy of a configuration, and the parameter slices each layer with parameters keeps. */
     private record Resized(ComputationGraphConfiguration conf, Map<String, Slices> slices) {
     }
 
-    private static Resized resize(ComputationGraphConfiguration conf, InputType input, PruningPlan plan) {
-        ChannelGraph channels = ChannelGraph.of(conf, input);
+    private static Resized resize(ComputationGraphConfiguration conf, ChannelGraph channels, PruningPlan plan) {
         Map<Integer, int[]> keptByGroup = check(plan, channels);
         ComputationGraphConfiguration pruned = conf.clone();
         Map<String, Slices> slices = new HashMap<>();
