@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
         description = {"Every figure is taken after warm-up, as the median and spread of --repetitions runs. --what "
                 + "chooses what is measured:",
             "--what similarity: the diversifying rule on each distinct layer shape at width 1, next to the bare float64 product.",
-            "--what train: training images/s of each model at width 1, batch --batch, input 3x32x32.",
+            "--what train: training images/s of each model at --width (default 1), batch --batch, input 3x32x32.",
             "--what infer: inference images/s, likewise.",
             "--what pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original.",
             "--what spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20).",
@@ -92,8 +92,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", description = "With --what memory, the epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--width", defaultValue = "0.25", description = "With --what memory, the width multiplier (default: ${DEFAULT-VALUE}).")
-    private double width;
+    @Option(names = "--width", paramLabel = "W",
+            description = "The width multiplier: of the models of --what train and infer (default: 1), and of --what "
+                    + "memory (default: 0.25, what the CPU-scale runs train).")
+    private Double width;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
             description = "With --what memory, the training images, in any format (default: ${DEFAULT-VALUE}; synthetic CIFAR-10 "
@@ -167,24 +169,25 @@ final class BenchCommand implements Callable<Integer> {
         say(String.format("%n%-18s %-6s %10s %21s %14s", "model", "mode", "images/s", "(slowest-fastest)", "GFLOP/s"));
         DataSet data = Throughput.batch(batch, 3, 32, 10);
         for (Architecture architecture : architectures) {
-            ModelSpec spec = ModelSpec.cifar(architecture, 10);
+            ModelSpec spec = ModelSpec.cifar(architecture, 10).withWidth(width == null ? 1 : width);
             ComputationGraph network = Models.build(spec);
             long flops = CostCounter.count(network.getConfiguration(), Models.inputType(spec)).flops();
             if (what != What.infer) {
-                report(architecture.id(), "train", Throughput.training(network, data, 2, repetitions), 3 * flops);
+                report(spec, "train", Throughput.training(network, data, 2, repetitions), 3 * flops);
             }
             if (what != What.train) {
-                report(architecture.id(), "infer", Throughput.inference(network, data, 2, repetitions), flops);
+                report(spec, "infer", Throughput.inference(network, data, 2, repetitions), flops);
             }
         }
     }
 
     /** {@code flopsPerImage}: forward FLOPs, or about three times that for a training step. */
-    private void report(String name, String mode, Throughput.Result r, long flopsPerImage) {
+    private void report(ModelSpec spec, String mode, Throughput.Result r, long flopsPerImage) {
+        String name = spec.architecture().id() + (spec.width() == 1 ? "" : " w" + spec.width());
         say(String.format(Locale.ROOT, "%-18s %-6s %10.1f %10.1f-%-10.1f %14.1f", name, mode, r.imagesPerSecond(),
                 r.slowest(), r.fastest(), r.imagesPerSecond() * flopsPerImage / 1e9));
-        record(mode, Map.of("model", name, "batch", r.batch(), "imagesPerSecond", r.imagesPerSecond(),
-                "slowest", r.slowest(), "fastest", r.fastest()));
+        record(mode, Map.of("model", spec.architecture().id(), "width", spec.width(), "batch", r.batch(),
+                "imagesPerSecond", r.imagesPerSecond(), "slowest", r.slowest(), "fastest", r.fastest()));
     }
 
     private void pruned() {
@@ -244,6 +247,7 @@ final class BenchCommand implements Callable<Integer> {
      * last epoch within 10 % of its value after the first.
      */
     private boolean memory(Architecture architecture) throws Exception {
+        double width = this.width == null ? 0.25 : this.width;
         String path = data;
         if (!HadoopFiles.exists(path)) {
             path = Files.createTempDirectory("diversify-bench").toString();

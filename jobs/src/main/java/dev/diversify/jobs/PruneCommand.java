@@ -1,6 +1,14 @@
 package dev.diversify.jobs;
 
+import dev.diversify.data.ChannelStats;
+import dev.diversify.data.DataFormat;
+import dev.diversify.data.DataSourceSpec;
+import dev.diversify.data.DatasetSource;
 import dev.diversify.data.ImageShape;
+import dev.diversify.data.SplitPlan;
+import dev.diversify.experiment.Objective;
+import dev.diversify.experiment.SweepSettings;
+import dev.diversify.experiment.TargetSweep;
 import dev.diversify.graph.ChannelGraph;
 import dev.diversify.graph.PruningGroup;
 import dev.diversify.graph.PruningPlan;
@@ -13,12 +21,14 @@ import dev.diversify.prune.Budget;
 import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.PlanBuilder;
 import dev.diversify.surgery.Surgery;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.ArgGroup;
@@ -31,9 +41,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "prune", mixinStandardHelpOptions = true,
         header = "Prunes a trained model and prints its parameters and MACs before and after.",
         description = "Reads a model saved with DL4J's ModelSerializer (a ComputationGraph; a MultiLayerNetwork is "
-                + "converted). The plan is read from --plan, or computed with the diversifying rule from --tau "
-                + "and/or --taus; a computed plan is written next to the output as OUT.plan.json, so that it can "
-                + "be replayed.")
+                + "converted). The plan is read from --plan, computed with the diversifying rule from --tau and/or "
+                + "--taus, or allocated to reach --target-params or --target-flops: then every group is pruned alone "
+                + "at every fraction of --fractions and measured on validation images of --data (Spark tasks, local "
+                + "unless under spark-submit), and one fraction per group is chosen as a run's target objective "
+                + "chooses it. A computed plan is written next to the output as OUT.plan.json, so that it can be "
+                + "replayed.")
 final class PruneCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -57,7 +70,54 @@ final class PruneCommand implements Callable<Integer> {
         @Option(names = "--taus", paramLabel = "GROUP=T[,GROUP=T...]", split = ",",
                 description = "Per-group thresholds (a group is named after its first convolution).")
         Map<String, Double> taus = new LinkedHashMap<>();
+
+        @Option(names = "--target-params", paramLabel = "F",
+                description = "Remove this fraction of the trainable parameters, in (0, 1), counted exactly; needs --data.")
+        Double targetParams;
+
+        @Option(names = "--target-flops", paramLabel = "F",
+                description = "Remove this fraction of the FLOPs (2 x MACs), in (0, 1), counted exactly; needs --data.")
+        Double targetFlops;
     }
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "With a target: the dataset whose training split holds the validation images (any Hadoop "
+                    + "path; read as a run reads it: IDX padded to 32x32 and repeated to RGB).")
+    private String data;
+
+    @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
+            description = "With a target: the format of --data, cifar10, cifar100 or idx (default: recognised from the files).")
+    private DataFormat format;
+
+    @Option(names = "--fractions", paramLabel = "F[,F...]", split = ",",
+            description = "With a target: the grid, fractions of each group's filters removed in the rule's removal "
+                    + "order (default: 0.1,0.2,...,0.9).")
+    private List<Double> fractions;
+
+    @Option(names = "--objective", paramLabel = "OBJECTIVE",
+            description = "With a target: 'target' (one fraction per group, the least sum of single-group accuracy "
+                    + "drops) or 'global-tau' (one for every group; default: target).")
+    private String objective;
+
+    @Option(names = "--validation-size", paramLabel = "N",
+            description = "With a target: validation images carved from the training split as a run carves them "
+                    + "(default: 1000).")
+    private Integer validationSize;
+
+    @Option(names = "--mean", paramLabel = "M[,M,M]", split = ",",
+            description = "With a target: the per-channel mean the model was trained with, of pixels scaled to [0, 1] "
+                    + "(default: computed on the training split, as a run does).")
+    private List<Double> mean;
+
+    @Option(names = "--std", paramLabel = "S[,S,S]", split = ",",
+            description = "With a target: the per-channel standard deviation the model was trained with (with --mean).")
+    private List<Double> std;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "With a target: images per evaluation minibatch (default: 128).")
+    private Integer batchSize;
+
+    @Option(names = "--seed", paramLabel = "S", description = "With a target: the seed of the validation carve (default: 1).")
+    private Long seed;
 
     @Option(names = "--residual", paramLabel = "POLICY", defaultValue = "coupled",
             description = "The residual policy: coupled prunes residual channels jointly, internal leaves them (default: ${DEFAULT-VALUE}).")
@@ -66,17 +126,43 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class, description = "The input shape (default: ${DEFAULT-VALUE}).")
     private ImageShape input;
 
+    private static final List<Double> DEFAULT_FRACTIONS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9);
+    private static final List<String> TARGET_OPTIONS = List.of("--data", "--format", "--fractions", "--objective",
+            "--validation-size", "--mean", "--std", "--batch-size", "--seed");
+
     @Override
     public Integer call() {
-        InputType inputType = InputType.convolutional(input.height(), input.width(), input.channels());
+        boolean target = source.targetParams != null || source.targetFlops != null;
+        long given = java.util.stream.Stream.of(source.plan != null, source.tau != null || !source.taus.isEmpty(),
+                source.targetParams != null, source.targetFlops != null).filter(b -> b).count();
+        if (given > 1) {
+            throw new IllegalArgumentException("give one of --plan, --tau/--taus, --target-params and --target-flops");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        List<String> targetOnly = TARGET_OPTIONS.stream().filter(parsed::hasMatchedOption).toList();
+        if (!target && !targetOnly.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", targetOnly) + " only apply with --target-params or "
+                    + "--target-flops");
+        }
+        if (target && data == null) {
+            throw new IllegalArgumentException("a target needs --data: the sweep measures accuracy on its validation "
+                    + "images");
+        }
+        if (target && parsed.hasMatchedOption("--input")) {
+            throw new IllegalArgumentException("with a target the input shape is the images' of --data: drop --input");
+        }
+        DatasetSource dataset = target ? DataSourceSpec.forModels(data, format).open() : null;
+        ImageShape shape = dataset != null ? dataset.shape() : input;
+        InputType inputType = InputType.convolutional(shape.height(), shape.width(), shape.channels());
         ComputationGraph original = ModelFiles.load(model);
         ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), inputType);
         PruningPlan plan;
-        boolean computed = source.plan == null;
-        if (!computed) {
-            if (source.tau != null || !source.taus.isEmpty()) {
-                throw new IllegalArgumentException("give either --plan or --tau/--taus, not both");
-            }
+        Map<String, Double> chosenTaus = Map.of();
+        if (target) {
+            TargetSweep.Allocated allocated = allocate(original, dataset);
+            plan = allocated.plan();
+            chosenTaus = allocated.taus();
+        } else if (source.plan != null) {
             plan = PruningPlan.fromJson(HadoopFiles.readText(source.plan));
         } else {
             List<PruningGroup> groups = channels.groups(policy);
@@ -97,19 +183,89 @@ final class PruneCommand implements Callable<Integer> {
         }
         ComputationGraph pruned = Surgery.apply(original, inputType, plan);
         ModelFiles.save(pruned, out);
-        if (computed) {
+        if (source.plan == null) {
             HadoopFiles.writeText(out + ".plan.json", plan.toJson());
         }
         report(CostCounter.count(original.getConfiguration(), inputType),
-                CostCounter.count(pruned.getConfiguration(), inputType), plan);
+                CostCounter.count(pruned.getConfiguration(), inputType), plan, chosenTaus);
         return 0;
     }
 
-    private void report(ModelCost before, ModelCost after, PruningPlan plan) {
+    /** The target's sweep and allocation on {@code network}, with a progress bar over its Spark tasks. */
+    private TargetSweep.Allocated allocate(ComputationGraph network, DatasetSource dataset) {
+        boolean flops = source.targetFlops != null;
+        double fraction = flops ? source.targetFlops : source.targetParams;
+        String option = flops ? "--target-flops" : "--target-params";
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException(option + " is a fraction in (0, 1), got " + fraction);
+        }
+        Objective chosen = switch (objective == null ? "target" : objective) {
+            case "target" -> Objective.TARGET;
+            case "global-tau" -> Objective.GLOBAL_TAU;
+            default -> throw new IllegalArgumentException("--objective is target or global-tau, got '" + objective + "'");
+        };
+        SweepSettings sweep;
+        try {
+            sweep = new SweepSettings(List.of(), fractions == null ? DEFAULT_FRACTIONS : fractions, 0, chosen,
+                    new SweepSettings.Target(flops, fraction));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--fractions: " + e.getMessage(), e);
+        }
+        int images = validationSize == null ? 1000 : validationSize;
+        if (images < 1) {
+            throw new IllegalArgumentException("--validation-size must be at least 1, got " + images);
+        }
+        int batch = batchSize == null ? 128 : batchSize;
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batch);
+        }
+        ChannelStats stats = normalisation(dataset.shape().channels());
+        SplitPlan split = new SplitPlan(images, 0, 0, seed == null ? 1 : seed);
+        PrintStream progress = System.err;
+        return SparkSessions.with("diversify prune", spark -> {
+            JobProgressBar.attach(spark.sparkContext(), progress);
+            return TargetSweep.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, policy, sweep,
+                    dataset, split, stats, batch, line -> {
+                        progress.println(line);
+                        progress.flush();
+                    });
+        });
+    }
+
+    /** The normalisation of --mean and --std (one value for every channel, or one per channel), or null. */
+    private ChannelStats normalisation(int channels) {
+        if ((mean == null) != (std == null)) {
+            throw new IllegalArgumentException("give --mean and --std together (or neither: computed on the data)");
+        }
+        if (mean == null) {
+            return null;
+        }
+        for (List<Double> values : List.of(mean, std)) {
+            if (values.size() != 1 && values.size() != channels) {
+                throw new IllegalArgumentException("--" + (values == mean ? "mean" : "std") + " has " + values.size()
+                        + " values; the data's images have " + channels + " channels: give 1 or " + channels);
+            }
+        }
+        try {
+            return new ChannelStats(perChannel(mean, channels), perChannel(std, channels));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mean/--std: " + e.getMessage(), e);
+        }
+    }
+
+    private static double[] perChannel(List<Double> values, int channels) {
+        return java.util.stream.IntStream.range(0, channels).mapToDouble(c -> values.get(values.size() == 1 ? 0 : c))
+                .toArray();
+    }
+
+    /** Channels per pruned group (with the chosen threshold, where a sweep chose one), then the totals. */
+    private void report(ModelCost before, ModelCost after, PruningPlan plan, Map<String, Double> taus) {
         PrintWriter w = spec.commandLine().getOut();
         w.printf("pruned %d group(s) of %s; wrote %s%n", plan.groups().size(), model, out);
         for (PruningPlan.Entry entry : plan.groups()) {
-            w.printf("  %-34s %5d -> %5d channels%s%n", entry.group(), entry.channels(), entry.kept().length,
+            Double tau = taus.get(entry.group());
+            w.printf(java.util.Locale.ROOT, "  %-34s %5d -> %5d channels%s%s%n", entry.group(), entry.channels(),
+                    entry.kept().length, tau == null ? "" : String.format(java.util.Locale.ROOT, "  tau %.4f", tau),
                     entry.members().size() > 1 ? "  (" + entry.members().size() + " coupled convolutions)" : "");
         }
         w.printf("  %-8s %,15d -> %,15d  (-%.2f%%)%n", "params", before.params(), after.params(),

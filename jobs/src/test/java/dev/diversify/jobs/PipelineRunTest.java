@@ -2,6 +2,7 @@ package dev.diversify.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.diversify.data.DataFormat;
 import dev.diversify.data.SyntheticData;
@@ -46,7 +47,7 @@ class PipelineRunTest {
 
     /**
      * Three architectures, one epoch each, a two-threshold sweep that may prune as much as it likes;
-     * and the layer-wise schedule, internal residual policy, no comparisons.
+     * and the layer-wise schedule, internal residual policy, L1 compared under the same schedule.
      */
     static String tinyConfig(String data) {
         return """
@@ -63,7 +64,7 @@ class PipelineRunTest {
                     vgg { model = vgg16, width = 0.125 }
                     resnet { model = resnet20 }
                     densenet { model = densenet-bc-40-12 }
-                    resnet-lw { model = resnet20, schedule = layer-wise, residual = internal, layer-wise-epochs = 1, compare = [] }
+                    resnet-lw { model = resnet20, schedule = layer-wise, residual = internal, layer-wise-epochs = 1, compare = [l1] }
                   }
                 }
                 """.formatted(data);
@@ -77,7 +78,17 @@ class PipelineRunTest {
     @Order(1)
     void runsEveryStageOfThreeArchitectures() throws Exception {
         String root = dir.resolve("runs").toString();
-        CliRun run = CliRun.of("run", "--conf", conf.toString(), "--out", root, "--run-id", "e2e");
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8)); // progress lines
+        CliRun run;
+        try {
+            run = CliRun.of("run", "--conf", conf.toString(), "--out", root, "--run-id", "e2e");
+        } finally {
+            System.setOut(console);
+        }
+        String progress = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        console.print(progress);
         assertEquals(0, run.exitCode(), run.err());
         Path runDir = dir.resolve("runs/e2e");
         assertTrue(Files.readString(runDir.resolve("summary.md")).contains("| resnet | resnet20 | cifar10 |"));
@@ -85,8 +96,13 @@ class PipelineRunTest {
         SparkSession spark = spark();
         try {
             Dataset<Row> metrics = spark.read().parquet(runDir.resolve("metrics").toString());
-            assertEquals(3 * (1 + 3 * 2) + (1 + 2), metrics.count(),
-                    "baseline + pruned and retrained for 3 methods, 3 experiments; the layer-wise one without comparisons");
+            assertEquals(3 * (1 + 3 * 2) + (1 + 2 * 2), metrics.count(),
+                    "baseline + pruned and retrained for 3 methods, 3 experiments; the layer-wise one with 2");
+            // layer-wise is fair: L1 goes group by group with retraining too, to the rule's channels
+            assertTrue(progress.matches("(?s).*resnet-lw +layer-wise l1: .*"), progress);
+            assertEquals(metrics.filter("experiment = 'resnet-lw' AND method = 'diversify' AND state = 'pruned'")
+                    .first().<Long>getAs("params"), metrics.filter("experiment = 'resnet-lw' AND method = 'l1' "
+                    + "AND state = 'pruned'").first().<Long>getAs("params"));
             assertEquals(0, metrics.filter("accuracy < 0 OR accuracy > 1 OR isnan(accuracy)").count());
             assertEquals(0, metrics.filter("state = 'retrained' AND NOT (params_reduction_pct > 0 AND flops_reduction_pct > 0)")
                     .count(), "every method prunes something");
@@ -240,7 +256,7 @@ class PipelineRunTest {
     }
 
     /**
-     * Compression targets end to end: half of the parameters, allocated per group over a fraction grid, for
+     * Compression targets end to end on a small Fashion-MNIST subset: half of the parameters, allocated per group over a fraction grid, for
      * VGG16 and for ResNet20 with coupled residual groups; and the global threshold. The exact reduction of
      * the network built is the target or just above it, and the comparisons keep the same counts.
      */
@@ -248,7 +264,7 @@ class PipelineRunTest {
     @Order(6)
     void aParameterTargetIsReachedByTheNetworkBuilt() throws Exception {
         Path targets = dir.resolve("targets.conf");
-        Files.writeString(targets, tinyConfig(dir.resolve("cifar10").toString()).replace("experiments {", """
+        Files.writeString(targets, tinyConfig(fashionMnist()).replace("experiments {", """
                 experiments {
                     vgg-target { model = vgg16, width = 0.125, compare = [l1], sweep { taus = [], objective = target,
                       fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], target.params = 0.5 } }
@@ -283,6 +299,72 @@ class PipelineRunTest {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * Iterative rounds on a small Fashion-MNIST subset: two rounds towards half of the parameters, each comparison on its own network with the
+     * rule's counts of the round, fine-tuned between rounds; a deleted round marker is all a rerun recomputes.
+     */
+    @Test
+    @Order(7)
+    void iterativeRoundsReachTheTargetForEveryMethodAndResume() throws Exception {
+        Path iterative = dir.resolve("iterative.conf");
+        Files.writeString(iterative, tinyConfig(fashionMnist()).replace("experiments {", """
+                experiments {
+                    vgg-rounds { model = vgg16, width = 0.125, schedule = iterative, rounds = 2, round-epochs = 1,
+                      sweep { taus = [], objective = target, fractions = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+                      target.params = 0.5 } }
+                """));
+        String[] args = {"run", "--conf", iterative.toString(), "--out", dir.resolve("runs").toString(),
+                "--run-id", "rounds", "--only", "vgg-rounds"};
+        CliRun run = CliRun.of(args);
+        assertEquals(0, run.exitCode(), run.err());
+        Path runDir = dir.resolve("runs/rounds");
+        List<Row> metrics = table(runDir, "metrics", "method, round, state");
+        assertEquals(1 + 3 * 4, metrics.size(), "baseline; per method pruned and fine-tuned in round 1, pruned "
+                + "in round 2 and retrained");
+        for (String method : List.of("diversify", "l1", "random")) {
+            List<String> states = metrics.stream().filter(r -> method.equals(r.getAs("method")))
+                    .map(r -> r.getAs("round") + " " + r.getAs("state")).toList();
+            assertEquals(List.of("1 fine-tuned", "1 pruned", "2 pruned", "2 retrained"), states, method);
+        }
+        for (int round : new int[] {1, 2}) {
+            List<Row> pruned = metrics.stream().filter(r -> r.<Integer>getAs("round") == round
+                    && "pruned".equals(r.getAs("state"))).toList();
+            assertEquals(1, pruned.stream().map(r -> r.<Long>getAs("params")).distinct().count(),
+                    "round " + round + ": every method keeps the rule's counts");
+            double reduction = pruned.get(0).<Double>getAs("params_reduction_pct");
+            // round 1: 1 - sqrt(0.5) of the baseline; round 2: the target; each within the window above it
+            double aim = round == 1 ? 100 * (1 - Math.sqrt(0.5)) : 50;
+            assertTrue(reduction >= aim && reduction <= aim + 3, "round " + round + ": " + reduction);
+        }
+        List<Row> layers = table(runDir, "layers", "method, layer, round");
+        for (int i = 0; i < layers.size(); i += 2) {
+            assertEquals(layers.get(i).<Integer>getAs("channels_after"), layers.get(i + 1).<Integer>getAs("channels_before"),
+                    "round 2 prunes what round 1 left: " + layers.get(i));
+        }
+        assertEquals(2, table(runDir, "sweep", "round").stream().map(r -> r.<Integer>getAs("round")).distinct().count());
+        assertTrue(Files.readString(runDir.resolve("report.html")).contains("alt=\"vgg-rounds: sweep of round 2"));
+
+        Path markers = runDir.resolve("_stages/vgg-rounds");
+        Files.delete(markers.resolve("prune-l1-round-2.json"));
+        Map<Path, FileTime> before = modified(markers);
+        CliRun rerun = CliRun.of(args);
+        assertEquals(0, rerun.exitCode(), rerun.err());
+        assertTrue(Files.exists(markers.resolve("prune-l1-round-2.json")), "the deleted round stage ran again");
+        Map<Path, FileTime> after = modified(markers);
+        before.forEach((marker, time) -> assertEquals(time, after.get(marker), "recomputed " + marker));
+        List<Row> again = table(runDir, "metrics", "method, round, state");
+        for (int i = 0; i < metrics.size(); i++) {
+            assertEquals(metrics.get(i).<Long>getAs("params"), again.get(i).<Long>getAs("params"));
+            assertEquals(metrics.get(i).<Double>getAs("accuracy"), again.get(i).<Double>getAs("accuracy"));
+        }
+    }
+
+    /** Real data: Debian's dataset-fashion-mnist (which CI installs), read as a run reads it (32x32, RGB). */
+    private static String fashionMnist() {
+        assumeTrue(Files.isDirectory(DataCommandTest.FASHION_MNIST), "dataset-fashion-mnist is not installed");
+        return DataCommandTest.FASHION_MNIST.toString();
     }
 
     /** Epoch, learning rate, loss and validation accuracy of resnet's retrain-random, in order. */
@@ -335,7 +417,7 @@ class PipelineRunTest {
             CliRun results = CliRun.of("results", root + "/h1", "--detail");
             assertEquals(0, results.exitCode(), results.err());
             assertTrue(results.out().contains("| resnet | resnet20 |"), results.out());
-            assertTrue(results.out().contains("| diversify | retrained |") && results.out().contains("stem_conv 4->"),
+            assertTrue(results.out().contains("| diversify | 1 | retrained |") && results.out().contains("stem_conv 4->"),
                     results.out());
         } finally {
             hdfs.shutdown();

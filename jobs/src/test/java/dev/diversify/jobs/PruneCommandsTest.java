@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -156,6 +157,58 @@ class PruneCommandsTest {
         CliRun missing = CliRun.of("prune", "--model", dir.resolve("no.zip").toString(), "--tau", "1", "--out", replay);
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("model file not found"), missing.err());
+    }
+
+    /**
+     * {@code prune --target-params}: the run's sweep and allocation on one model, ResNet20 with coupled residual
+     * groups; the exact reduction of the model written is the target or up to 3 points above; bad targets,
+     * missing data, a target the grid cannot reach and data the model does not take exit 2 and write nothing.
+     */
+    @Test
+    void pruneToATargetSweepsAllocatesAndCountsExactly() throws Exception {
+        String data = dir.resolve("c10").toString();
+        dev.diversify.data.SyntheticData.write(dev.diversify.data.DataFormat.CIFAR10, data, 300, 20, 7, false);
+        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
+        String in = dir.resolve("resnet20.zip").toString();
+        ModelFiles.save(Models.build(spec), in);
+        String out = dir.resolve("target.zip").toString();
+        CliRun run = CliRun.of("prune", "--model", in, "--out", out, "--target-params", "0.5", "--data", data,
+                "--validation-size", "100");
+        assertEquals(0, run.exitCode(), run.err());
+        long before = CostCounter.count(Models.build(spec).getConfiguration(), Models.inputType(spec)).params();
+        long after = CostCounter.count(ModelFiles.load(out).getConfiguration(), Models.inputType(spec)).params();
+        double reduction = 1 - (double) after / before;
+        assertTrue(reduction >= 0.5 && reduction <= 0.53, "reduction " + reduction + "\n" + run.out());
+        assertTrue(run.out().contains(String.format("%,d", after)) && run.out().contains("  tau "), run.out());
+        assertTrue(run.out().contains("coupled convolutions"), "residual groups pruned jointly:\n" + run.out());
+        assertTrue(Files.exists(Path.of(out + ".plan.json")));
+
+        String never = dir.resolve("never.zip").toString();
+        // each case: its arguments, then what the message must name
+        for (List<String> bad : List.of(
+                List.of("--target-params", "1.5", "--data", data, "--target-params is a fraction in (0, 1), got 1.5"),
+                List.of("--target-flops", "0.5", "a target needs --data"),
+                List.of("--tau", "0.5", "--data", data, "--data only apply with --target-params"),
+                List.of("--target-params", "0.5", "--target-flops", "0.5", "--data", data, "give one of --plan"),
+                List.of("--target-params", "0.95", "--fractions", "0.1,0.2", "--data", data, "--validation-size", "100",
+                        "the target removes 95.0 % but the grid reaches at most"),
+                List.of("--target-params", "0.5", "--data", data, "--mean", "0.1,0.2", "--std", "0.3,0.3",
+                        "--mean has 2 values; the data's images have 3 channels"),
+                List.of("--target-params", "0.5", "--data", data, "--objective", "per-group-drop",
+                        "--objective is target or global-tau, got 'per-group-drop'"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("prune", "--model", in, "--out", never));
+            args.addAll(bad.subList(0, bad.size() - 1));
+            CliRun refused = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, refused.exitCode(), bad + ": " + refused.err());
+            assertTrue(refused.err().contains(bad.get(bad.size() - 1)), bad + ": " + refused.err());
+            assertFalse(Files.exists(Path.of(never)), bad.toString());
+        }
+        // a model for grey 28x28 images, given 32x32 RGB ones
+        String grey = dir.resolve("grey.zip").toString();
+        ModelFiles.save(Models.build(new ModelSpec(Architecture.RESNET20, 10, 1, 28, 28, 0.25, 1)), grey);
+        CliRun mismatch = CliRun.of("prune", "--model", grey, "--out", never, "--target-params", "0.5", "--data", data);
+        assertEquals(2, mismatch.exitCode(), mismatch.err());
+        assertTrue(mismatch.err().contains("the model does not take the data's images"), mismatch.err());
     }
 
     @Test

@@ -75,6 +75,34 @@ class RunRefusalsTest {
         }
     }
 
+    /** A resume reuses completed stages, so it must have the settings the experiment started with. */
+    @Test
+    void aResumeWithChangedSettingsIsRefusedNamingEachChange() throws Exception {
+        String data = dir.resolve("c10").toString();
+        dev.diversify.data.SyntheticData.write(dev.diversify.data.DataFormat.CIFAR10, data, 50, 10, 1, false);
+        String started = "diversify { data.path = \"" + data + "\", experiments { a { model = vgg16, "
+                + "retrain.epochs = 4 } } }\n";
+        Path conf = Files.writeString(dir.resolve("a.conf"), started);
+        // what the first attempt recorded (Pipeline writes it as an experiment starts)
+        String recorded = dev.diversify.experiment.RunSettings.load(com.typesafe.config.ConfigFactory.load(
+                com.typesafe.config.ConfigFactory.parseString(started)), null, "r", java.util.List.of())
+                .experiments().get(0).renderedConfig();
+        Path stages = Files.createDirectories(dir.resolve("runs/r/_stages/a"));
+        Files.writeString(stages.resolve("_settings.conf"), recorded);
+
+        Files.writeString(conf, started.replace("retrain.epochs = 4", "retrain.epochs = 8, schedule = layer-wise"));
+        CliRun changed = CliRun.of("run", "--conf", conf.toString(), "--out", dir.resolve("runs").toString(),
+                "--run-id", "r");
+        assertEquals(2, changed.exitCode(), changed.err());
+        assertTrue(changed.err().contains("diversify.experiments.a: run r started this experiment with other settings")
+                && changed.err().contains("retrain.epochs: 4 -> 8; schedule: \"one-shot\" -> \"layer-wise\""),
+                changed.err());
+        try (var listing = Files.list(stages)) {
+            assertEquals(java.util.List.of("_settings.conf"), listing.map(p -> p.getFileName().toString()).toList(),
+                    "nothing run");
+        }
+    }
+
     @Test
     void aMissingDatasetLeavesNoRunDirectory() throws Exception {
         Path root = dir.resolve("runs2");

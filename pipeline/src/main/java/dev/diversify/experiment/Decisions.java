@@ -127,6 +127,27 @@ final class Decisions {
     }
 
     /**
+     * Iterative rounds (ALGORITHM.md, "Iterative rounds"): the fraction of the current network's cost (parameters
+     * or MACs) that round {@code round} of {@code rounds} removes, so that the network reaches the cumulative
+     * target {@code 1 - (1 - target)^(round / rounds)} of the baseline's cost: each round removes the same share
+     * of what is left. The last round's cumulative target is {@code target} itself; with one round and an
+     * unpruned network the answer is {@code target}.
+     *
+     * @param target       the fraction of the baseline's cost to remove in the end, in (0, 1)
+     * @param baselineCost the unpruned network's cost
+     * @param currentCost  the cost of the network this round prunes
+     * @return the fraction of {@code currentCost} to remove: 0 or less when the current network already reaches
+     *     this round's cumulative target (a previous round overshot)
+     */
+    static double roundTarget(double target, int round, int rounds, long baselineCost, long currentCost) {
+        if (round < 1 || round > rounds) {
+            throw new IllegalArgumentException("round " + round + " of " + rounds);
+        }
+        double cumulative = round == rounds ? target : 1 - Math.pow(1 - target, (double) round / rounds);
+        return currentCost == baselineCost ? cumulative : 1 - (1 - cumulative) * baselineCost / currentCost;
+    }
+
+    /**
      * How many channels each group keeps under the comparison criteria: as many as the diversified
      * network has in the group's first convolution ({@code channelsAfter}, by convolution name), for
      * the groups it pruned; groups it left whole are absent.

@@ -21,24 +21,30 @@ import java.util.List;
  * @param baselineModel  a trained model to load instead of training one (any Hadoop path), or null
  * @param baseline       how the baseline is trained
  * @param sweep          the threshold grid and the accuracy budget
- * @param schedule       one-shot or layer-wise
+ * @param schedule       one-shot, layer-wise or iterative
  * @param residual       how residual channels are treated
  * @param retrain        how pruned networks are retrained
  * @param layerwiseEpochs layer-wise schedule: epochs of retraining after each group
+ * @param rounds         iterative schedule: rounds of pruning (1 for the other schedules)
+ * @param roundEpochs    iterative schedule: epochs of retraining between rounds, at the retraining's initial rate
  * @param compare        comparison criteria pruned to the same per-group budgets and retrained identically
+ * @param renderedConfig the experiment's resolved settings (its block over the defaults) as HOCON: a resumed
+ *                       run must match what the experiment started with ({@link dev.diversify.config.SettingsChanges})
  */
 public record ExperimentSettings(String id, Architecture architecture, double width, long seed, DataSettings data,
                                  String baselineModel, TrainingSettings baseline, SweepSettings sweep,
                                  Schedule schedule, ResidualPolicy residual, TrainingSettings retrain,
-                                 int layerwiseEpochs, List<Criteria> compare) {
+                                 int layerwiseEpochs, int rounds, int roundEpochs, List<Criteria> compare,
+                                 String renderedConfig) {
 
     /** The same experiment reading other data. */
     public ExperimentSettings withData(DataSettings newData) {
         return new ExperimentSettings(id, architecture, width, seed, newData, baselineModel, baseline, sweep, schedule,
-                residual, retrain, layerwiseEpochs, compare);
+                residual, retrain, layerwiseEpochs, rounds, roundEpochs, compare, renderedConfig);
     }
 
-    static ExperimentSettings read(String id, ConfigReader in) {
+    /** Reads the experiment from {@code in}; {@code rendered} is its resolved block, as HOCON. */
+    static ExperimentSettings read(String id, ConfigReader in, String rendered) {
         String model = in.string("model");
         Architecture architecture = in.validated("model", () -> Architecture.fromId(model));
         double width = in.doubleIn("width", 1e-3, 16);
@@ -51,6 +57,12 @@ public record ExperimentSettings(String id, Architecture architecture, double wi
         ResidualPolicy residual = in.enumValue("residual", ResidualPolicy.class);
         TrainingSettings retrain = TrainingSettings.read(in.at("retrain"));
         int layerwiseEpochs = in.intAtLeast("layer-wise-epochs", 0);
+        int rounds = in.intAtLeast("rounds", 1);
+        int roundEpochs = in.intAtLeast("round-epochs", 0);
+        if (schedule == Schedule.ITERATIVE && sweep.objective() == Objective.PER_GROUP_DROP) {
+            in.problem("schedule", "is iterative, which prunes towards a share of a compression target each round: "
+                    + "set sweep.objective = target (or global-tau) and sweep.target.params or sweep.target.flops");
+        }
         if (baselineModel.isBlank() && baseline.epochs() == 0) {
             in.problem("baseline.epochs", "is 0 and no baseline.model is given: the pipeline would prune an untrained "
                     + "network; train at least 1 epoch, or set baseline.model to a trained model");
@@ -70,6 +82,7 @@ public record ExperimentSettings(String id, Architecture architecture, double wi
             }
         }
         return new ExperimentSettings(id, architecture, width, seed, data, baselineModel.isBlank() ? null : baselineModel,
-                baseline, sweep, schedule, residual, retrain, layerwiseEpochs, compare);
+                baseline, sweep, schedule, residual, retrain, layerwiseEpochs,
+                schedule == Schedule.ITERATIVE ? rounds : 1, roundEpochs, compare, rendered);
     }
 }

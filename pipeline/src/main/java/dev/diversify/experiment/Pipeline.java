@@ -1,5 +1,6 @@
 package dev.diversify.experiment;
 
+import dev.diversify.config.SettingsChanges;
 import dev.diversify.data.DataFormat;
 import dev.diversify.data.DataSettings;
 import dev.diversify.data.SyntheticData;
@@ -60,6 +61,20 @@ public final class Pipeline {
                     resolved = experiment.withData(data.withSource(synthetic, DataFormat.CIFAR10));
                 }
                 resolved.data().source().open();
+                String started = layout.settings(experiment.id());
+                if (HadoopFiles.exists(started)) {
+                    List<String> changes = SettingsChanges.between(HadoopFiles.readText(started),
+                            experiment.renderedConfig());
+                    if (!changes.isEmpty()) {
+                        problems.add("diversify.experiments." + experiment.id() + ": run " + run.runId() + " started "
+                                + "this experiment with other settings, and a resume reuses its completed stages: "
+                                + String.join("; ", changes) + ". Resume with the settings it started with ("
+                                + started + "), or start a new --run-id");
+                    }
+                }
+            } catch (com.typesafe.config.ConfigException e) {
+                problems.add("diversify.experiments." + experiment.id() + ": cannot read the settings it started with, "
+                        + layout.settings(experiment.id()) + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 problems.add("diversify.experiments." + experiment.id() + ".data: " + e.getMessage());
             }
@@ -85,6 +100,9 @@ public final class Pipeline {
             running.put(experiment.id(), pool.submit(() -> {
                 sc.setLocalProperty("spark.scheduler.pool", experiment.id());
                 sc.setJobGroup(experiment.id(), "diversify experiment " + experiment.id(), false);
+                if (!HadoopFiles.exists(layout.settings(experiment.id()))) {
+                    HadoopFiles.writeText(layout.settings(experiment.id()), experiment.renderedConfig());
+                }
                 tables.write(new ExperimentRun(experiment, layout, stages, progress, sc, run.partitions()).run());
                 return null;
             }));

@@ -81,7 +81,8 @@ public record RunSettings(String root, String runId, int maxConcurrent, int part
                 continue; // reported by KnownKeys
             } else if (only.isEmpty() || only.contains(id)) {
                 Config merged = config.getConfig("diversify.experiments." + ConfigUtil.joinPath(id)).withFallback(defaults);
-                experiments.add(ExperimentSettings.read(id, all.sibling(merged, "diversify.experiments." + id)));
+                experiments.add(ExperimentSettings.read(id, all.sibling(merged, "diversify.experiments." + id),
+                        merged.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false))));
             }
         }
         List<String> problems = new ArrayList<>(KnownKeys.problems(config));

@@ -8,30 +8,40 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * The similarity stage: per prunable group of the baseline (one Spark task each), the cosine
- * distances of its filters and the diversifying rule's kept set at every threshold of the grid.
+ * The similarity stage: per prunable group of the network a round prunes (the baseline, or the current
+ * network of an iterative round; one Spark task each), the cosine distances of its filters and the
+ * diversifying rule's kept set at every point of the grid.
  */
 final class SimilarityStage {
     private SimilarityStage() {
     }
 
-    static StageResults.Similarity run(StageContext ctx) {
-        ExperimentSettings settings = ctx.settings();
-        ComputationGraph baseline = ctx.loadModel(BaselineStage.MODEL);
-        List<PruningGroup> groups = ctx.groups(baseline);
-        ctx.say("similarity: " + groups.size() + " groups x " + settings.sweep().grid().size()
-                + (settings.sweep().byFraction() ? " fractions" : " thresholds"));
-        Broadcast<byte[]> model = ctx.sc().broadcast(SweepTasks.serialise(baseline));
+    /** @param model the saved model to select on, by its name in the run (see {@link StageContext#loadModel}) */
+    static StageResults.Similarity run(StageContext ctx, String model) {
+        return of(ctx.sweepContext(), ctx.loadModel(model), ctx.settings().sweep());
+    }
+
+    /** Every prunable group of {@code network} under the rule at every point of {@code sweep}'s grid. */
+    static StageResults.Similarity of(SweepContext at, ComputationGraph network, SweepSettings sweep) {
+        List<PruningGroup> groups = dev.diversify.graph.ChannelGraph.of(network.getConfiguration(), at.input())
+                .groups(at.policy());
+        String job = "similarity: " + groups.size() + " groups x " + sweep.grid().size()
+                + (sweep.byFraction() ? " fractions" : " thresholds");
+        at.say().accept(job);
+        Broadcast<byte[]> weights = at.sc().broadcast(SweepTasks.serialise(network));
         Map<String, StageResults.GroupGrid> byGroup = new LinkedHashMap<>();
+        String description = at.sc().getLocalProperty("spark.job.description"); // the experiment's, in a run
+        at.sc().setJobDescription(job);
         try {
-            for (SweepTasks.GroupSelections g : SweepTasks.selections(ctx.sc(), model, ctx.input(), settings.residual(),
-                    groups, settings.sweep().grid(), settings.sweep().byFraction())) {
+            for (SweepTasks.GroupSelections g : SweepTasks.selections(at.sc(), weights, at.input(), at.policy(),
+                    groups, sweep.grid(), sweep.byFraction())) {
                 byGroup.put(g.group, new StageResults.GroupGrid(g.channels,
                         java.util.Arrays.stream(g.taus).boxed().toList(),
                         java.util.Arrays.stream(g.kept).map(k -> java.util.Arrays.stream(k).boxed().toList()).toList()));
             }
         } finally {
-            model.destroy();
+            at.sc().setJobDescription(description);
+            weights.destroy();
         }
         return new StageResults.Similarity(byGroup);
     }

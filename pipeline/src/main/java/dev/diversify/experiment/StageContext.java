@@ -90,24 +90,13 @@ final class StageContext {
         return settings.id();
     }
 
-    JavaSparkContext sc() {
-        return sc;
-    }
-
     InputType input() {
         return input;
     }
 
-    DatasetSource source() {
-        return source;
-    }
-
-    SplitPlan.Selection selection() {
-        return selection;
-    }
-
-    Batches evalBatches() {
-        return evalBatches;
+    /** What the similarity and sweep stages work with (after {@link #prepareData}). */
+    SweepContext sweepContext() {
+        return new SweepContext(sc, input, settings.residual(), source, selection.validation(), evalBatches, this::say);
     }
 
     void say(String message) {

@@ -47,7 +47,8 @@ public final class StageResults {
     /**
      * The sensitivity sweep: validation accuracy of every (group, grid point) cell with that group alone
      * pruned, and the grid point chosen per group, as an index into the group's points (groups that are not
-     * pruned are absent).
+     * pruned are absent). {@code baselineValidation} is the swept network's own validation accuracy: the
+     * baseline's, or in an iterative round the current network's (drops are measured from it).
      */
     public record Sweep(double baselineValidation, List<SweepCell> cells, Map<String, Integer> chosen) {
 

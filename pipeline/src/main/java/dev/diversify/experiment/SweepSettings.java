@@ -32,6 +32,11 @@ public record SweepSettings(List<Double> taus, List<Double> fractions, double ma
             }
         }
 
+        /** What this target counts of {@code cost}: its MACs or its trainable parameters. */
+        long of(CostTotals cost) {
+            return flops ? cost.macs() : cost.params();
+        }
+
         /** {@code params 70 %}, for messages. */
         @Override
         public String toString() {

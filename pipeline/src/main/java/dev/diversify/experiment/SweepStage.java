@@ -14,61 +14,88 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * The sensitivity sweep (ALGORITHM.md, "Choosing thresholds"): every distinct cell that removes
- * filters is one Spark task that prunes only its group of the baseline and measures validation
- * accuracy; then each group gets its grid point by the objective (a per-group drop budget, or a
- * compression target counted exactly; ALGORITHM.md, "Compression targets").
+ * filters is one Spark task that prunes only its group of the network (the baseline, or an iterative
+ * round's current network) and measures validation accuracy; then each group gets its grid point by the
+ * objective (a per-group drop budget, or a compression target counted exactly; ALGORITHM.md,
+ * "Compression targets").
  */
 final class SweepStage {
     private SweepStage() {
     }
 
-    static StageResults.Sweep run(StageContext ctx, StageResults.Similarity similarity, double baselineValidation) {
-        ExperimentSettings settings = ctx.settings();
+    /**
+     * @param model              the saved model the similarity stage selected on, by name
+     * @param baselineValidation the validation accuracy of {@code model}, a fraction
+     * @param target             target objectives: the fraction of {@code model}'s cost to remove (see
+     *                           {@link Decisions#roundTarget}); 0 or less prunes nothing. Else unused.
+     */
+    static StageResults.Sweep run(StageContext ctx, String model, StageResults.Similarity similarity,
+                                  double baselineValidation, double target) {
+        return of(ctx.sweepContext(), ctx.loadModel(model), ctx.settings().sweep(), similarity, baselineValidation,
+                target);
+    }
+
+    /**
+     * The sweep of {@code network}, whose selections {@code similarity} holds, and the grid points
+     * {@code sweep}'s objective chooses; parameters as for {@link #run}.
+     *
+     * @throws IllegalArgumentException when a target is beyond what the grid reaches (naming what it reaches)
+     */
+    static StageResults.Sweep of(SweepContext at, ComputationGraph network, SweepSettings sweep,
+                                 StageResults.Similarity similarity, double baselineValidation, double target) {
         List<CellToMeasure> toMeasure = Decisions.cellsToMeasure(similarity.groups());
-        ctx.say("sweep: " + toMeasure.size() + " cells that remove filters, as Spark tasks");
-        Broadcast<byte[]> model = ctx.sc().broadcast(SweepTasks.serialise(ctx.loadModel(BaselineStage.MODEL)));
+        String job = "sweep: " + toMeasure.size() + " cells that remove filters";
+        at.say().accept(job + ", as Spark tasks");
+        Broadcast<byte[]> weights = at.sc().broadcast(SweepTasks.serialise(network));
         Map<CellToMeasure, Double> measured = new LinkedHashMap<>();
+        String description = at.sc().getLocalProperty("spark.job.description"); // the experiment's, in a run
+        at.sc().setJobDescription(job);
         try {
             List<SweepTasks.Cell> cells = toMeasure.stream().map(SweepTasks.Cell::of).toList();
-            for (SweepTasks.Cell cell : SweepTasks.sweep(ctx.sc(), model, ctx.input(), settings.residual(), cells,
-                    ctx.source(), ctx.selection().validation(), ctx.evalBatches())) {
+            for (SweepTasks.Cell cell : SweepTasks.sweep(at.sc(), weights, at.input(), at.policy(), cells,
+                    at.source(), at.validation(), at.batches())) {
                 measured.put(cell.toMeasure(), cell.accuracy);
             }
         } finally {
-            model.destroy();
+            at.sc().setJobDescription(description);
+            weights.destroy();
         }
         List<SweepCell> table = Decisions.sweepTable(similarity.groups(), measured, baselineValidation);
-        SweepSettings sweep = settings.sweep();
         Map<String, Integer> chosen = switch (sweep.objective()) {
             case PER_GROUP_DROP -> Decisions.chooseThresholds(table, baselineValidation, sweep.maxAccuracyDrop());
-            case TARGET, GLOBAL_TAU -> Decisions.toTarget(table, baselineValidation, sweep.target().fraction(),
-                    sweep.objective() == Objective.GLOBAL_TAU, cost(ctx, similarity, sweep.target()));
+            case TARGET, GLOBAL_TAU -> target <= 0 ? Map.of() : Decisions.toTarget(table, baselineValidation, target,
+                    sweep.objective() == Objective.GLOBAL_TAU,
+                    cost(network.getConfiguration(), at, similarity, sweep.target()));
         };
-        ctx.say("sweep: grid points chosen for " + chosen.size() + " of " + similarity.groups().size() + " groups"
-                + (sweep.target() == null ? "" : " (target " + sweep.target() + ", " + sweep.objective().name()
-                .toLowerCase().replace('_', '-') + ")"));
+        String objective = sweep.objective().name().toLowerCase().replace('_', '-');
+        at.say().accept("sweep: grid points chosen for " + chosen.size() + " of " + similarity.groups().size()
+                + " groups (" + objective + (sweep.target() == null ? ")"
+                : target == sweep.target().fraction() ? ", " + sweep.target() + ")"
+                : String.format(java.util.Locale.ROOT, ": this round removes %.1f %% of the current network, towards "
+                + "%s)", 100 * Math.max(0, target), sweep.target())));
         return new StageResults.Sweep(baselineValidation, table, chosen);
     }
 
     /**
-     * The exact cost the target counts (trainable parameters, or MACs), of the baseline with the given groups
+     * The exact cost the target counts (trainable parameters, or MACs), of {@code conf} with the given groups
      * pruned at the given grid points: counted on the pruned configuration, no weights built.
      */
-    private static ToLongFunction<Map<String, Integer>> cost(StageContext ctx, StageResults.Similarity similarity,
+    private static ToLongFunction<Map<String, Integer>> cost(ComputationGraphConfiguration conf, SweepContext at,
+                                                             StageResults.Similarity similarity,
                                                              SweepSettings.Target target) {
-        ComputationGraphConfiguration conf = ctx.loadModel(BaselineStage.MODEL).getConfiguration();
-        ChannelGraph channels = ChannelGraph.of(conf, ctx.input());
-        ResidualPolicy policy = ctx.settings().residual();
+        ChannelGraph channels = ChannelGraph.of(conf, at.input());
+        ResidualPolicy policy = at.policy();
         return points -> {
             Map<String, int[]> kept = new LinkedHashMap<>();
             points.forEach((group, point) -> kept.put(group, similarity.groups().get(group).kept().get(point).stream()
                     .mapToInt(Integer::intValue).toArray()));
             ModelCost cost = CostCounter.count(Surgery.prunedConfiguration(conf, channels,
-                    PruningPlan.of(channels, policy, kept)), ctx.input());
-            return target.flops() ? cost.macs() : cost.params();
+                    PruningPlan.of(channels, policy, kept)), at.input());
+            return target.of(CostTotals.of(cost));
         };
     }
 }

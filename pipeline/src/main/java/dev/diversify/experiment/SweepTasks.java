@@ -32,7 +32,7 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * The distributed steps of threshold selection. The similarity stage runs one Spark task per
  * group (its cosine matrix once, then the rule at every threshold of the grid); the sweep runs one
- * task per (group, threshold) cell that removes filters: it prunes only that group of the baseline
+ * task per (group, threshold) cell that removes filters: it prunes only that group of the network swept
  * and measures validation accuracy. Task inputs and results are plain classes: Spark's Kryo cannot
  * serialise records.
  */

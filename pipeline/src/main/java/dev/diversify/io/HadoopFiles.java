@@ -66,6 +66,23 @@ public final class HadoopFiles {
     }
 
     /**
+     * Deletes the file at {@code location} if there is one (not a directory).
+     *
+     * @throws UncheckedIOException when its file system cannot be reached or the file cannot be deleted
+     */
+    public static void delete(String location) {
+        Path path = new Path(location);
+        try {
+            FileSystem fs = fileSystem(path);
+            if (fs.exists(path) && !fs.delete(path, false)) {
+                throw new IOException("delete returned false");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Writes {@code location} in full, replacing what was there: {@code writer} writes a hidden staging
      * file beside it ({@link #staging}), which then replaces the target ({@link #replace}); on failure, the
      * staging file is deleted.

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.CategoryChart;
@@ -21,9 +20,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One self-contained HTML page (plots embedded as PNG data, no network access) built from a run's Parquet
- * tables: the results table; per experiment, accuracy against parameters and against FLOPs with one
- * point per method, channels per layer before and after, the threshold sweep per group, and the
- * training curves of the baseline and of every retraining, and the memory after each training epoch.
+ * tables: the results table; per experiment, accuracy against parameters and against FLOPs (each method's
+ * path from the baseline through every round to its retrained network, and its pruned networks before
+ * retraining: a Pareto view), the diversifying rule's channels per layer in the baseline and the final
+ * network, the sweep per group and round, the training curves of the baseline and of every retraining,
+ * and the memory after each training epoch.
  */
 public final class HtmlReport {
     private static final int MAX_LEGEND = 14;
@@ -46,17 +47,12 @@ public final class HtmlReport {
         return new HtmlReport(spark, run).page();
     }
 
-    private List<Row> table(String path, String order) {
-        Dataset<Row> rows = spark.read().parquet(path);
-        String[] columns = order.split(",");
-        return rows.orderBy(columns[0], java.util.Arrays.copyOfRange(columns, 1, columns.length)).collectAsList();
-    }
-
     private String page() {
-        List<Row> metrics = table(run.metrics(), "experiment,method,state");
-        List<Row> layers = table(run.layers(), "experiment,method");
-        List<Row> sweep = table(run.sweep(), "experiment,group,tau");
-        List<Row> training = HadoopFiles.exists(run.training()) ? table(run.training(), "experiment,stage,epoch") : List.of();
+        List<Row> metrics = RunRows.metrics(spark, run.metrics());
+        List<Row> layers = RunRows.read(spark, run.layers(), "experiment", "method", "round");
+        List<Row> sweep = RunRows.read(spark, run.sweep(), "experiment", "round", "group", "tau");
+        List<Row> training = HadoopFiles.exists(run.training())
+                ? RunRows.read(spark, run.training(), "experiment", "stage", "epoch") : List.of();
         StringBuilder html = new StringBuilder();
         String runId = metrics.isEmpty() ? "" : metrics.get(0).getAs("run_id");
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>diversify run ").append(escape(runId))
@@ -78,7 +74,11 @@ public final class HtmlReport {
             html.append(chart(accuracyAgainst(experiment, m, "params", "parameters", 1)));
             html.append(chart(accuracyAgainst(experiment, m, "flops", "MFLOPs (2 x MACs)", 1e6)));
             html.append(chart(channels(experiment, only(layers, experiment))));
-            html.append(chart(sweepCurves(experiment, only(sweep, experiment))));
+            List<Row> sweepOf = only(sweep, experiment);
+            for (int round : sweepOf.stream().map(RunRows::round).distinct().toList()) {
+                html.append(chart(sweepCurves(experiment, round,
+                        sweepOf.stream().filter(r -> RunRows.round(r) == round).toList())));
+            }
             List<Row> t = only(training, experiment);
             if (!t.isEmpty()) {
                 html.append(chart(trainingCurves(experiment, t, "loss", "training loss")));
@@ -106,40 +106,56 @@ public final class HtmlReport {
 
     private static String resultsTable(List<Row> metrics) {
         StringBuilder t = new StringBuilder("<table><tr><th>experiment</th><th>model</th><th>dataset</th>"
-                + "<th>method</th><th>state</th><th>accuracy</th><th>params</th><th>params -%</th><th>FLOPs</th>"
+                + "<th>method</th><th>round</th><th>state</th><th>accuracy</th><th>params</th><th>params -%</th><th>FLOPs</th>"
                 + "<th>FLOPs -%</th><th>MACs</th></tr>");
         for (Row r : metrics) {
             t.append(String.format(Locale.ROOT, "<tr><td><a href=\"#%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
-                            + "<td>%s</td><td>%.4f</td><td>%,d</td><td>%.1f</td><td>%,d</td><td>%.1f</td><td>%,d</td></tr>",
+                            + "<td>%d</td><td>%s</td><td>%.4f</td><td>%,d</td><td>%.1f</td><td>%,d</td><td>%.1f</td><td>%,d</td></tr>",
                     escape(r.getAs("experiment")), escape(r.getAs("experiment")), escape(r.getAs("model")),
-                    escape(r.getAs("dataset")), r.getAs("method"), r.getAs("state"), r.<Double>getAs("accuracy"),
+                    escape(r.getAs("dataset")), r.getAs("method"), RunRows.round(r), r.getAs("state"),
+                    r.<Double>getAs("accuracy"),
                     r.<Long>getAs("params"), r.<Double>getAs("params_reduction_pct"), r.<Long>getAs("flops"),
                     r.<Double>getAs("flops_reduction_pct"), r.<Long>getAs("macs")));
         }
         return t.append("</table>").toString();
     }
 
-    /** One point per method and state (baseline, pruned, retrained). */
+    /**
+     * A Pareto view: per method, a line from the baseline through its network after each round's training to
+     * the retrained one (rows in round order), and its pruned networks before training as separate points.
+     */
     private static XYChart accuracyAgainst(String experiment, List<Row> metrics, String column, String label,
                                            double unit) {
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
                 .title(experiment + ": accuracy vs " + label).xAxisTitle(label).yAxisTitle("test accuracy").build();
         chart.getStyler().setXAxisDecimalPattern("#,##0.#");
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        chart.getStyler().setMarkerSize(10);
+        chart.getStyler().setMarkerSize(8);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        Map<String, List<Row>> bySeries = new LinkedHashMap<>();
+        Row baseline = metrics.stream().filter(r -> "baseline".equals(r.getAs("method"))).findFirst().orElse(null);
+        Map<String, List<Row>> trained = new LinkedHashMap<>();
+        Map<String, List<Row>> pruned = new LinkedHashMap<>();
         for (Row r : metrics) {
-            String series = r.<String>getAs("method").equals("baseline") ? "baseline"
-                    : r.getAs("method") + " (" + r.getAs("state") + ")";
-            bySeries.computeIfAbsent(series, k -> new ArrayList<>()).add(r);
+            String method = r.getAs("method");
+            if (r.getAs("state").equals("pruned")) {
+                pruned.computeIfAbsent(method, k -> new ArrayList<>()).add(r);
+            } else if (!method.equals("baseline")) {
+                trained.computeIfAbsent(method, k -> new ArrayList<>(baseline == null ? List.of() : List.of(baseline)))
+                        .add(r);
+            }
         }
-        bySeries.forEach((name, rows) -> chart.addSeries(name,
-                rows.stream().mapToDouble(r -> ((Number) r.getAs(column)).doubleValue() / unit).toArray(),
-                rows.stream().mapToDouble(r -> r.<Double>getAs("accuracy")).toArray()));
+        trained.forEach((method, rows) -> series(chart, method, rows, column, unit)
+                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line));
+        pruned.forEach((method, rows) -> series(chart, method + " (pruned, before training)", rows, column, unit)
+                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter));
         return chart;
     }
 
+    private static XYSeries series(XYChart chart, String name, List<Row> rows, String column, double unit) {
+        return chart.addSeries(name, rows.stream().mapToDouble(r -> ((Number) r.getAs(column)).doubleValue() / unit)
+                .toArray(), rows.stream().mapToDouble(r -> r.<Double>getAs("accuracy")).toArray());
+    }
+
+    /** The diversifying rule's channels per convolution: in the baseline, and after its last round. */
     private static CategoryChart channels(String experiment, List<Row> layers) {
         CategoryChart chart = new CategoryChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
                 .title(experiment + ": channels per layer (diversify)").xAxisTitle("convolution").yAxisTitle("channels")
@@ -148,22 +164,32 @@ public final class HtmlReport {
         chart.getStyler().setXAxisLabelRotation(90);
         chart.getStyler().setAxisTickLabelsFont(chart.getStyler().getAxisTickLabelsFont().deriveFont(8f));
         List<Row> rows = layers.stream().filter(r -> Criteria.DIVERSIFY.id().equals(r.getAs("method"))).toList();
-        List<String> names = rows.stream().map(r -> r.<String>getAs("layer")).toList();
-        chart.addSeries("before", names, rows.stream().map(r -> (Number) r.<Integer>getAs("channels_before")).toList());
-        chart.addSeries("after", names, rows.stream().map(r -> (Number) r.<Integer>getAs("channels_after")).toList());
+        int first = rows.stream().mapToInt(RunRows::round).min().orElse(1);
+        int last = rows.stream().mapToInt(RunRows::round).max().orElse(1);
+        List<Row> before = rows.stream().filter(r -> RunRows.round(r) == first).toList();
+        Map<String, Integer> after = new java.util.HashMap<>();
+        rows.stream().filter(r -> RunRows.round(r) == last)
+                .forEach(r -> after.put(r.getAs("layer"), r.<Integer>getAs("channels_after")));
+        List<String> names = before.stream().map(r -> r.<String>getAs("layer")).toList();
+        chart.addSeries("baseline", names, before.stream().map(r -> (Number) r.<Integer>getAs("channels_before")).toList());
+        chart.addSeries("final", names, names.stream().map(name -> (Number) after.get(name)).toList());
         return chart;
     }
 
-    private static XYChart sweepCurves(String experiment, List<Row> sweep) {
+    /** Round {@code round}'s sweep: validation accuracy per group against the share of its channels removed. */
+    private static XYChart sweepCurves(String experiment, int round, List<Row> sweep) {
+        boolean byFraction = !sweep.isEmpty() && java.util.Arrays.asList(sweep.get(0).schema().fieldNames())
+                .contains("fraction"); // older runs: by tau
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
-                .title(experiment + ": sweep, each group pruned alone").xAxisTitle("tau")
+                .title(experiment + ": sweep of round " + round + ", each group pruned alone")
+                .xAxisTitle(byFraction ? "fraction of the group's channels removed" : "tau")
                 .yAxisTitle("validation accuracy").build();
         Map<String, List<Row>> byGroup = new LinkedHashMap<>();
         sweep.forEach(r -> byGroup.computeIfAbsent(r.getAs("group"), k -> new ArrayList<>()).add(r));
         chart.getStyler().setLegendVisible(byGroup.size() <= MAX_LEGEND);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         byGroup.forEach((group, rows) -> chart.addSeries(group,
-                rows.stream().mapToDouble(r -> r.<Double>getAs("tau")).toArray(),
+                rows.stream().mapToDouble(r -> r.<Double>getAs(byFraction ? "fraction" : "tau")).toArray(),
                 rows.stream().mapToDouble(r -> r.<Double>getAs("validation_accuracy")).toArray())
                 .setMarker(SeriesMarkers.CIRCLE));
         return chart;

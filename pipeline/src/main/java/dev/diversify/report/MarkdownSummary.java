@@ -2,9 +2,11 @@ package dev.diversify.report;
 
 import dev.diversify.prune.Criteria;
 import dev.diversify.results.RunLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.sql.Dataset;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -15,8 +17,7 @@ public final class MarkdownSummary {
 
     /** The summary table, one row per experiment, from the metrics Parquet of the run directory. */
     public static String summary(SparkSession spark, String runDirectory) {
-        Dataset<Row> metrics = spark.read().parquet(new RunLayout(runDirectory).metrics());
-        List<Row> rows = metrics.orderBy("experiment", "method", "state").collectAsList();
+        List<Row> rows = RunRows.metrics(spark, new RunLayout(runDirectory).metrics());
         List<Criteria> comparisons = java.util.Arrays.stream(Criteria.values()).filter(c -> c != Criteria.DIVERSIFY)
                 .toList();
         StringBuilder md = new StringBuilder();
@@ -46,36 +47,40 @@ public final class MarkdownSummary {
     }
 
     /**
-     * Per experiment, every method and state (params, FLOPs, their reductions, accuracy), then the
-     * diversifying rule's chosen thresholds and channels per convolution: the detail behind the summary.
+     * Per experiment, every method, round and state (params, FLOPs, their reductions, accuracy), then the
+     * diversifying rule's channels per convolution, baseline to final network, with the threshold of each
+     * round that pruned it: the detail behind the summary.
      */
     public static String detail(SparkSession spark, String runDirectory) {
         RunLayout layout = new RunLayout(runDirectory);
-        List<Row> metrics = spark.read().parquet(layout.metrics())
-                .orderBy("experiment", "method", "state").collectAsList();
-        List<Row> layers = spark.read().parquet(layout.layers()).filter("method = 'diversify'")
-                .orderBy("experiment").collectAsList();
+        List<Row> metrics = RunRows.metrics(spark, layout.metrics());
+        List<Row> layers = RunRows.read(spark, layout.layers(), "experiment", "method", "round").stream()
+                .filter(r -> Criteria.DIVERSIFY.id().equals(r.getAs("method"))).toList();
         StringBuilder md = new StringBuilder();
         for (String experiment : metrics.stream().map(r -> r.<String>getAs("experiment")).distinct().toList()) {
             md.append("\n### ").append(experiment).append("\n\n");
-            md.append("| method | state | params | params -% | FLOPs | FLOPs -% | accuracy |\n|---|---|---|---|---|---|---|\n");
+            md.append("| method | round | state | params | params -% | FLOPs | FLOPs -% | accuracy |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
             for (Row r : metrics) {
                 if (experiment.equals(r.getAs("experiment"))) {
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.1f | %,d | %.1f | %.4f |%n",
-                            r.getAs("method"), r.getAs("state"), r.<Long>getAs("params"),
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %,d | %.1f | %,d | %.1f | %.4f |%n",
+                            r.getAs("method"), RunRows.round(r), r.getAs("state"), r.<Long>getAs("params"),
                             r.<Double>getAs("params_reduction_pct"), r.<Long>getAs("flops"),
                             r.<Double>getAs("flops_reduction_pct"), r.<Double>getAs("accuracy")));
                 }
             }
-            md.append("\nchannels per convolution (diversify; tau of its group):\n");
-            for (Row r : layers) {
-                if (experiment.equals(r.getAs("experiment"))) {
-                    Object tau = r.getAs("tau");
-                    md.append(String.format(Locale.ROOT, "%s %d->%d%s; ", r.getAs("layer"),
-                            r.<Integer>getAs("channels_before"), r.<Integer>getAs("channels_after"),
-                            tau == null ? "" : String.format(Locale.ROOT, " (tau %.2f)", (Double) tau)));
-                }
-            }
+            md.append("\nchannels per convolution (diversify, baseline -> final; tau of its group in each round):\n");
+            Map<String, List<Row>> byLayer = new LinkedHashMap<>();
+            layers.stream().filter(r -> experiment.equals(r.getAs("experiment")))
+                    .forEach(r -> byLayer.computeIfAbsent(r.getAs("layer"), k -> new ArrayList<>()).add(r));
+            byLayer.forEach((layer, rounds) -> {
+                List<String> taus = rounds.stream().map(r -> r.getAs("tau") == null ? "-"
+                        : String.format(Locale.ROOT, "%.2f", r.<Double>getAs("tau"))).toList();
+                md.append(String.format(Locale.ROOT, "%s %d->%d%s; ", layer,
+                        rounds.get(0).<Integer>getAs("channels_before"),
+                        rounds.get(rounds.size() - 1).<Integer>getAs("channels_after"),
+                        taus.stream().allMatch("-"::equals) ? "" : " (tau " + String.join(", ", taus) + ")"));
+            });
             md.append("\n");
         }
         return md.toString();
@@ -85,9 +90,10 @@ public final class MarkdownSummary {
         return row == null ? "-" : String.format(Locale.ROOT, "%.4f", row.<Double>getAs("accuracy"));
     }
 
+    /** The row of the last round with this experiment, method and state, or null. */
     private static Row find(List<Row> rows, String experiment, String method, String state) {
         return rows.stream().filter(r -> experiment.equals(r.getAs("experiment")) && method.equals(r.getAs("method"))
-                && state.equals(r.getAs("state"))).findFirst().orElse(null);
+                && state.equals(r.getAs("state"))).reduce((first, later) -> later).orElse(null);
     }
 
     /**
@@ -97,7 +103,8 @@ public final class MarkdownSummary {
         return "# Results of run " + runId + "\n\n"
                 + "Accuracies are top-1 on the test split; acc. pruned is before retraining. Params are trainable "
                 + "parameters; FLOPs = 2 x MACs of convolutions and dense layers. L1 and random keep the same "
-                + "channels per layer as the diversifying rule and are retrained identically.\n\n"
+                + "channels per layer as the diversifying rule and are retrained identically. With an iterative schedule, "
+                + "acc. pruned is the last round's.\n\n"
                 + summary(spark, runDirectory);
     }
 }

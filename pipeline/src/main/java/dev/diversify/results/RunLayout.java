@@ -41,18 +41,28 @@ public record RunLayout(String directory) {
     /**
      * {@code <dir>/models/<experiment>/<name>.zip}: a network saved with DL4J's {@code ModelSerializer};
      * the pipeline's names are {@code baseline}, {@code <method>-pruned} (before retraining) and
-     * {@code <method>} (retrained).
+     * {@code <method>} (retrained); iterative rounds add {@code -round-<r>} to the pruned networks and keep
+     * {@code <method>-fine-tuned-round-<r>} (retrained between rounds).
      */
     public String model(String experiment, String name) {
         return directory + "/models/" + experiment + "/" + name + ".zip";
     }
 
     /**
-     * {@code <dir>/models/<experiment>/<name>.plan.json}: the {@code PruningPlan} (JSON) that method
-     * {@code name} applied to the baseline; absent for a method pruned without a single plan (layer-wise).
+     * {@code <dir>/models/<experiment>/<name>.plan.json}: the {@code PruningPlan} (JSON) that a method applied
+     * to the network it pruned (the baseline; in iterative round r, {@code name} is {@code <method>-round-<r>}
+     * and the network is that round's input); absent for a method pruned without a single plan (layer-wise).
      */
     public String plan(String experiment, String name) {
         return directory + "/models/" + experiment + "/" + name + ".plan.json";
+    }
+
+    /**
+     * {@code <dir>/_stages/<experiment>/_settings.conf}: the experiment's resolved settings when it first
+     * started; a resumed run must have the same.
+     */
+    public String settings(String experiment) {
+        return directory + "/_stages/" + experiment + "/_settings.conf";
     }
 
     /**

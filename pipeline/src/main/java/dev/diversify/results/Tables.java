@@ -13,7 +13,7 @@ public final class Tables {
     }
 
     /**
-     * One row per (method, state): params, statistics, MACs, FLOPs (2 x MACs), reductions in percent, test
+     * One row per (method, round, state): params, statistics, MACs, FLOPs (2 x MACs), reductions in percent, test
      * accuracy; and what determines the numbers: seed, code revision, config, Spark master and workers.
      */
     public static final StructType METRICS = new StructType()
@@ -22,6 +22,7 @@ public final class Tables {
             .add("dataset", DataTypes.StringType, false)
             .add("width", DataTypes.DoubleType, false)
             .add("method", DataTypes.StringType, false)
+            .add("round", DataTypes.IntegerType, false)
             .add("state", DataTypes.StringType, false)
             .add("params", DataTypes.LongType, false)
             .add("bn_statistics", DataTypes.LongType, false)
@@ -37,10 +38,14 @@ public final class Tables {
             .add("spark_master", DataTypes.StringType, false)
             .add("workers", DataTypes.IntegerType, false);
 
-    /** One row per (method, convolution): channels before and after, its group, tau and kept indices. */
+    /**
+     * One row per (method, round, convolution): channels before and after the round, its group, tau and kept
+     * indices.
+     */
     public static final StructType LAYERS = new StructType()
             .add("run_id", DataTypes.StringType, false)
             .add("method", DataTypes.StringType, false)
+            .add("round", DataTypes.IntegerType, false)
             .add("layer", DataTypes.StringType, false)
             .add("group", DataTypes.StringType, true)
             .add("channels_before", DataTypes.IntegerType, false)
@@ -48,13 +53,18 @@ public final class Tables {
             .add("tau", DataTypes.DoubleType, true)
             .add("kept_indices", DataTypes.createArrayType(DataTypes.IntegerType), true);
 
-    /** One row per (group, tau) of the sensitivity sweep: validation accuracy with only that group pruned. */
+    /**
+     * One row per (round, group, grid point) of the sensitivity sweep: validation accuracy with only that group
+     * pruned; {@code fraction} is the share of the group's channels removed.
+     */
     public static final StructType SWEEP = new StructType()
             .add("run_id", DataTypes.StringType, false)
+            .add("round", DataTypes.IntegerType, false)
             .add("group", DataTypes.StringType, false)
             .add("tau", DataTypes.DoubleType, false)
             .add("channels_before", DataTypes.IntegerType, false)
             .add("channels_kept", DataTypes.IntegerType, false)
+            .add("fraction", DataTypes.DoubleType, false)
             .add("validation_accuracy", DataTypes.DoubleType, false)
             .add("accuracy_drop", DataTypes.DoubleType, false)
             .add("chosen", DataTypes.BooleanType, false);

@@ -42,6 +42,11 @@ public record TrainingSettings(int epochs, double learningRate, double momentum,
         }
     }
 
+    /** The same optimiser for {@code epochs} epochs at the initial learning rate, no decay (brief retraining). */
+    public TrainingSettings atConstantRate(int epochs) {
+        return new TrainingSettings(epochs, learningRate, momentum, weightDecay, List.of(), 1.0, averagingFrequency);
+    }
+
     /**
      * The learning rate of (0-based) epoch {@code epoch}: {@code learningRate} times {@code decayFactor}
      * once for every decay point {@code at} with {@code epoch >= round(at * epochs)}.

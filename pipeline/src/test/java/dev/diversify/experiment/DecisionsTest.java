@@ -90,6 +90,22 @@ class DecisionsTest {
     }
 
     @Test
+    void iterativeRoundsRemoveTheSameShareOfWhatIsLeft() {
+        // target 0.75 in 2 rounds: round 1 reaches 1 - sqrt(0.25) = 0.5 of the baseline's 1,000
+        assertEquals(0.5, Decisions.roundTarget(0.75, 1, 2, 1000, 1000), 1e-12);
+        // round 2 from 480 (round 1 overshot to 0.52) to 250: 1 - 250/480 of what is left
+        assertEquals(1 - 250.0 / 480, Decisions.roundTarget(0.75, 2, 2, 1000, 480), 1e-12);
+        // 3 rounds of 0.488 each: 1 - 0.512^(1/3) = 0.2
+        assertEquals(0.2, Decisions.roundTarget(0.488, 1, 3, 1000, 1000), 1e-12);
+        assertEquals(0.2, Decisions.roundTarget(0.488, 2, 3, 1000, 800), 1e-12);
+        // one round on the baseline: the target itself, to the bit
+        assertEquals(0.7, Decisions.roundTarget(0.7, 1, 1, 1000, 1000));
+        // a round that overshot past the next cumulative target leaves nothing for the next
+        assertTrue(Decisions.roundTarget(0.75, 1, 3, 1000, 500) <= 0);
+        assertThrows(IllegalArgumentException.class, () -> Decisions.roundTarget(0.5, 3, 2, 1000, 1000));
+    }
+
+    @Test
     void aTargetIsReachedByExactCountAndGroupsLeftWholeAreAbsent() {
         List<SweepCell> cells = List.of(cell("a", 0.2, 0.90), cell("a", 0.4, 0.85), cell("b", 0.2, 0.89),
                 cell("b", 0.4, 0.80));

@@ -157,6 +157,24 @@ class RunSettingsTest {
     }
 
     @Test
+    void iterativeRoundsNeedATargetAndCountOnlyForThatSchedule() {
+        InvalidConfigException error = assertThrows(InvalidConfigException.class, () -> RunSettings.load(config(
+                "diversify { data.path = x, experiments.a { model = vgg16, schedule = iterative, rounds = 0 } }"),
+                null, "r", List.of()));
+        assertTrue(error.getMessage().contains("diversify.experiments.a.schedule: is iterative, which prunes towards "
+                + "a share of a compression target each round: set sweep.objective = target"), error.getMessage());
+        assertTrue(error.getMessage().contains("diversify.experiments.a.rounds"), error.getMessage());
+        List<ExperimentSettings> read = RunSettings.load(config("""
+                diversify { data.path = x, experiments {
+                  a { model = vgg16, schedule = iterative, rounds = 3, round-epochs = 2,
+                      sweep { objective = target, target.params = 0.7 } }
+                  b { model = vgg16, rounds = 3 } } }"""), null, "r", List.of()).experiments();
+        assertEquals(List.of(3, 1), read.stream().map(ExperimentSettings::rounds).toList(),
+                "rounds apply to the iterative schedule; one-shot has one");
+        assertEquals(2, read.get(0).roundEpochs());
+    }
+
+    @Test
     void aMistypedKeyGivenAsASystemPropertyIsRefusedToo() {
         System.setProperty("diversify.defaults.sed", "3");
         try {
