@@ -26,6 +26,7 @@ import dev.diversify.models.Models;
 import dev.diversify.prune.Budget;
 import dev.diversify.prune.L1Norm;
 import dev.diversify.prune.PlanBuilder;
+import dev.diversify.surgery.BatchNormFolding;
 import dev.diversify.surgery.Surgery;
 import dev.diversify.train.EpochReport;
 import dev.diversify.train.SparkTrainer;
@@ -60,7 +61,8 @@ import picocli.CommandLine.Spec;
             "--what similarity: the diversifying rule on each distinct layer shape at width 1, next to the bare float64 product.",
             "--what train: training images/s of each model at --width (default 1), batch --batch, input 3x32x32.",
             "--what infer: inference images/s, likewise.",
-            "--what pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original.",
+            "--what pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original, "
+                + "and both with batch norm folded into the convolutions.",
             "--what spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20).",
             "--what memory (only when asked for): --epochs of parameter-averaging training on --images real images, with "
                 + "memory after each epoch and the peak; exits 1 unless resident memory after the last epoch is "
@@ -206,12 +208,22 @@ final class BenchCommand implements Callable<Integer> {
         DataSet data = Throughput.batch(batch, 3, 32, 10);
         Throughput.Result full = Throughput.inference(original, data, 2, repetitions);
         Throughput.Result small = Throughput.inference(pruned, data, 2, repetitions);
+        Throughput.Result fullFolded = Throughput.inference(BatchNormFolding.fold(original).network(), data, 2,
+                repetitions);
+        Throughput.Result smallFolded = Throughput.inference(BatchNormFolding.fold(pruned).network(), data, 2,
+                repetitions);
         say(String.format(Locale.ROOT, "%npruned VGG16 (L1, %.0f %% of every layer's channels): FLOPs %,d -> %,d (%.2fx fewer)",
                 100 * keep, before, after, (double) before / after));
         say(String.format(Locale.ROOT, "inference: %.1f -> %.1f images/s (%.2fx faster)", full.imagesPerSecond(),
                 small.imagesPerSecond(), small.imagesPerSecond() / full.imagesPerSecond()));
+        say(String.format(Locale.ROOT, "batch norm folded into the convolutions: %.1f -> %.1f images/s (%.2fx faster; "
+                        + "folding alone %.2fx and %.2fx)", fullFolded.imagesPerSecond(), smallFolded.imagesPerSecond(),
+                smallFolded.imagesPerSecond() / fullFolded.imagesPerSecond(),
+                fullFolded.imagesPerSecond() / full.imagesPerSecond(), smallFolded.imagesPerSecond() / small.imagesPerSecond()));
         record("pruned", Map.of("flopsBefore", before, "flopsAfter", after, "imagesPerSecondBefore",
-                full.imagesPerSecond(), "imagesPerSecondAfter", small.imagesPerSecond()));
+                full.imagesPerSecond(), "imagesPerSecondAfter", small.imagesPerSecond(),
+                "foldedImagesPerSecondBefore", fullFolded.imagesPerSecond(),
+                "foldedImagesPerSecondAfter", smallFolded.imagesPerSecond()));
     }
 
     private void spark() throws Exception {
