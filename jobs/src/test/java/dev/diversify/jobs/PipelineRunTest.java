@@ -122,6 +122,12 @@ class PipelineRunTest {
             Dataset<Row> layers = spark.read().parquet(runDir.resolve("layers").toString());
             for (String experiment : List.of("vgg", "resnet", "densenet", "resnet-lw")) {
                 ComputationGraph pruned = ModelFiles.load(runDir.resolve("models/" + experiment + "/diversify.zip").toString());
+                onnx.Onnx.ModelProto exported = onnx.Onnx.ModelProto.parseFrom(
+                        Files.readAllBytes(runDir.resolve("models/" + experiment + "/diversify.onnx")));
+                assertEquals(java.util.Arrays.stream(pruned.getLayers()).filter(l -> l.numParams() > 0).count(),
+                        exported.getGraph().getInitializerList().stream().map(t -> t.getName().substring(0,
+                        t.getName().lastIndexOf('.'))).distinct().count(), experiment + ": the retrained network as "
+                        + "ONNX beside its zip, every layer with parameters in it");
                 Map<String, Long> convChannels = new HashMap<>();
                 CostCounter.count(pruned.getConfiguration(), InputType.convolutional(32, 32, 3)).layers().stream()
                         .filter(l -> l.type().equals("conv")).forEach(l -> convChannels.put(l.name(), l.outChannels()));

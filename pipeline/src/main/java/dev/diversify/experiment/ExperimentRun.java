@@ -85,11 +85,11 @@ final class ExperimentRun {
                                 suffix, pruned.get(diversify).result())));
                 String prunedModel = PruneStage.prunedModel(method, suffix);
                 if (last) {
-                    retrained.put(method, train("retrain-" + method, prunedModel, settings.retrain(), method));
+                    retrained.put(method, train("retrain-" + method, prunedModel, settings.retrain(), method, true));
                 } else {
                     String to = RetrainStage.fineTunedModel(method, suffix);
                     fineTuned.put(method, train("fine-tune-" + method + suffix, prunedModel,
-                            settings.retrain().atConstantRate(settings.roundEpochs()), to));
+                            settings.retrain().atConstantRate(settings.roundEpochs()), to, false));
                     current.put(method, to);
                 }
             }
@@ -126,8 +126,9 @@ final class ExperimentRun {
         }).result();
     }
 
-    private Recorded<StageResults.Retrained> train(String stage, String from, TrainingSettings training, String to) {
+    private Recorded<StageResults.Retrained> train(String stage, String from, TrainingSettings training, String to,
+                                                  boolean onnx) {
         return stages.run(ctx.id(), stage, StageResults.Retrained.class,
-                () -> RetrainStage.run(ctx, stage, from, training, to));
+                () -> RetrainStage.run(ctx, stage, from, training, to, onnx));
     }
 }

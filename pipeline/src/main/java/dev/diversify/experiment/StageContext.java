@@ -172,6 +172,12 @@ final class StageContext {
         ModelFiles.save(network, layout.model(id(), name));
     }
 
+    /** Writes {@code network} as ONNX beside its zip ({@link RunLayout#onnx}), whole or not at all. */
+    void saveOnnx(ComputationGraph network, String name) {
+        dev.diversify.io.HadoopFiles.writeAtomically(layout.onnx(id(), name),
+                dev.diversify.onnx.OnnxExport.export(network, input)::writeTo);
+    }
+
     String planPath(String method) {
         return layout.plan(id(), method);
     }

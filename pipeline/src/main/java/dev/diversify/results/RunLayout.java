@@ -48,6 +48,11 @@ public record RunLayout(String directory) {
         return directory + "/models/" + experiment + "/" + name + ".zip";
     }
 
+    /** {@code <dir>/models/<experiment>/<name>.onnx}: a retrained network as ONNX, for deployment. */
+    public String onnx(String experiment, String name) {
+        return directory + "/models/" + experiment + "/" + name + ".onnx";
+    }
+
     /**
      * {@code <dir>/models/<experiment>/<name>.plan.json}: the {@code PruningPlan} (JSON) that a method applied
      * to the network it pruned (the baseline; in iterative round r, {@code name} is {@code <method>-round-<r>}

@@ -7,6 +7,7 @@ import dev.diversify.graph.ChannelGraph;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
 import dev.diversify.models.Models;
+import dev.diversify.models.TestNetworks;
 import java.util.List;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -21,7 +22,7 @@ class BatchNormFoldingTest {
     /** Batch norms with random statistics (both DL4J encodings of the variance), logits out. */
     private static ComputationGraph network(Architecture architecture, boolean logStd) {
         ModelSpec spec = ModelSpec.cifar(architecture, 10).withWidth(0.25);
-        ComputationGraph graph = SurgeryTest.network(spec);
+        ComputationGraph graph = TestNetworks.withRandomStatistics(spec);
         if (logStd) {
             return graph;
         }
@@ -96,7 +97,7 @@ class BatchNormFoldingTest {
         ComputationGraph original = network(architecture, true);
         var input = Models.inputType(ModelSpec.cifar(architecture, 10));
         ComputationGraph pruned = Surgery.apply(original, input,
-                SurgeryTest.randomPlan(ChannelGraph.of(original.getConfiguration(), input), 5));
+                TestNetworks.randomPlan(ChannelGraph.of(original.getConfiguration(), input), 5));
         assertSameOutputs(pruned, BatchNormFolding.fold(pruned).network(), architecture.id() + " pruned");
     }
 }

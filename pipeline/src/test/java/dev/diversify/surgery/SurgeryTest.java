@@ -14,6 +14,7 @@ import dev.diversify.metrics.ModelCost;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
 import dev.diversify.models.Models;
+import dev.diversify.models.TestNetworks;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,49 +47,6 @@ class SurgeryTest {
 
     private static ModelSpec spec(Architecture architecture) {
         return ModelSpec.cifar(architecture, 10).withWidth(WIDTH);
-    }
-
-    /**
-     * A freshly initialised network whose batch norms have non-trivial statistics, so slicing errors
-     * show, and whose classifier outputs logits (softmax saturates in deep random networks).
-     */
-    static ComputationGraph network(ModelSpec spec) {
-        ComputationGraphConfiguration conf = Models.configuration(spec);
-        ((BaseLayer) ((LayerVertex) conf.getVertices().get("output")).getLayerConf().getLayer())
-                .setActivationFn(new ActivationIdentity());
-        ComputationGraph graph = Models.initialise(conf);
-        Random random = new Random(spec.architecture().ordinal());
-        for (Layer layer : graph.getLayers()) {
-            if (layer.conf().getLayer() instanceof BatchNormalization) {
-                for (Map.Entry<String, INDArray> p : layer.paramTable().entrySet()) {
-                    INDArray values = p.getValue();
-                    for (long i = 0; i < values.length(); i++) {
-                        double r = random.nextDouble();
-                        values.putScalar(i, switch (p.getKey()) {
-                            case "gamma", "var" -> 0.5 + r;
-                            case "log10stdev" -> 0.4 * r - 0.2;
-                            default -> 0.2 * (r - 0.5);
-                        });
-                    }
-                }
-            }
-        }
-        return graph;
-    }
-
-    /** Keeps a random non-empty subset (sometimes all) of every group. */
-    static PruningPlan randomPlan(ChannelGraph channels, long seed) {
-        Random random = new Random(seed);
-        Map<String, int[]> kept = new LinkedHashMap<>();
-        for (PruningGroup group : channels.groups(ResidualPolicy.COUPLED)) {
-            int keep = 1 + random.nextInt(group.channels());
-            int[] order = random.ints(0, Integer.MAX_VALUE).limit(group.channels()).toArray();
-            Integer[] indices = new Integer[group.channels()];
-            Arrays.setAll(indices, i -> i);
-            Arrays.sort(indices, (a, b) -> Integer.compare(order[a], order[b]));
-            kept.put(group.name(), Arrays.stream(indices).limit(keep).mapToInt(Integer::intValue).toArray());
-        }
-        return PruningPlan.of(channels, ResidualPolicy.COUPLED, kept);
     }
 
     /** The original network with every removed channel's consumers' input weights zeroed. */
@@ -129,12 +87,12 @@ class SurgeryTest {
     @EnumSource(Architecture.class)
     void prunedNetworkComputesWhatTheMaskedOriginalComputes(Architecture architecture) {
         ModelSpec spec = spec(architecture);
-        ComputationGraph original = network(spec);
+        ComputationGraph original = TestNetworks.withRandomStatistics(spec);
         InputType input = Models.inputType(spec);
         Nd4j.getRandom().setSeed(1);
         INDArray images = Nd4j.rand(4, 3, 32, 32).subi(0.5).muli(2);
         for (long seed = 1; seed <= 2; seed++) {
-            PruningPlan plan = randomPlan(ChannelGraph.of(original.getConfiguration(), input), seed);
+            PruningPlan plan = TestNetworks.randomPlan(ChannelGraph.of(original.getConfiguration(), input), seed);
             ComputationGraph pruned = Surgery.apply(original, input, plan);
             INDArray expected = masked(original, input, plan).outputSingle(images);
             INDArray actual = pruned.outputSingle(images);
@@ -159,7 +117,7 @@ class SurgeryTest {
     @Test
     void anEmptyPlanChangesNothing() {
         ModelSpec spec = spec(Architecture.RESNET20);
-        ComputationGraph original = network(spec);
+        ComputationGraph original = TestNetworks.withRandomStatistics(spec);
         ComputationGraph same = Surgery.apply(original, Models.inputType(spec), PruningPlan.empty());
         INDArray images = Nd4j.rand(3, 3, 32, 32);
         assertEquals(original.numParams(), same.numParams());
@@ -169,7 +127,7 @@ class SurgeryTest {
     @Test
     void keepsExactlyThePlannedChannelsAndTheirWeights() {
         ModelSpec spec = spec(Architecture.VGG16);
-        ComputationGraph original = network(spec);
+        ComputationGraph original = TestNetworks.withRandomStatistics(spec);
         ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), Models.inputType(spec));
         PruningPlan plan = PruningPlan.of(channels, ResidualPolicy.COUPLED,
                 Map.of("block1_conv1", new int[] {5, 1, 30}, "block5_conv3", new int[] {0, 255}));
@@ -189,8 +147,8 @@ class SurgeryTest {
     @Test
     void savesAndReloadsWithTheSameOutputs(@TempDir Path dir) throws Exception {
         ModelSpec spec = spec(Architecture.DENSENET_BC_40_12);
-        ComputationGraph original = network(spec);
-        PruningPlan plan = randomPlan(ChannelGraph.of(original.getConfiguration(), Models.inputType(spec)), 3);
+        ComputationGraph original = TestNetworks.withRandomStatistics(spec);
+        PruningPlan plan = TestNetworks.randomPlan(ChannelGraph.of(original.getConfiguration(), Models.inputType(spec)), 3);
         ComputationGraph pruned = Surgery.apply(original, Models.inputType(spec), plan);
         File file = dir.resolve("pruned.zip").toFile();
         ModelSerializer.writeModel(pruned, file, false);
@@ -203,7 +161,7 @@ class SurgeryTest {
     @Test
     void refusesBadPlansNamingTheLayer() {
         ModelSpec spec = spec(Architecture.RESNET20);
-        ComputationGraph original = network(spec);
+        ComputationGraph original = TestNetworks.withRandomStatistics(spec);
         InputType input = Models.inputType(spec);
         ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), input);
         List<String> stream = channels.groups(ResidualPolicy.COUPLED).get(0).members();

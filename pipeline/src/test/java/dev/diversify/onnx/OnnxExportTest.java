@@ -1,0 +1,111 @@
+package dev.diversify.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.diversify.graph.ChannelGraph;
+import dev.diversify.models.Architecture;
+import dev.diversify.models.ModelSpec;
+import dev.diversify.models.Models;
+import dev.diversify.models.TestNetworks;
+import dev.diversify.surgery.BatchNormFolding;
+import dev.diversify.surgery.Surgery;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** ONNX Runtime runs the exported file and must compute what DL4J computes, for every architecture. */
+class OnnxExportTest {
+    private static INDArray images() {
+        Nd4j.getRandom().setSeed(11);
+        return Nd4j.rand(DataType.FLOAT, 3, 3, 32, 32);
+    }
+
+    /** ONNX Runtime's output of {@code model} on {@code x}. */
+    private static float[][] onnxRuntime(onnx.Onnx.ModelProto model, INDArray x) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(model.toByteArray(), new OrtSession.SessionOptions());
+             OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.dup('c').data().asFloat()), x.shape());
+             OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {
+            return (float[][]) result.get(0).getValue();
+        }
+    }
+
+    private static void assertSameOutputs(ComputationGraph network, onnx.Onnx.ModelProto model, String what)
+            throws Exception {
+        INDArray x = images();
+        float[][] expected = network.outputSingle(false, x).toFloatMatrix();
+        float[][] actual = onnxRuntime(model, x);
+        for (int i = 0; i < expected.length; i++) {
+            float scale = 1;
+            for (float v : expected[i]) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            assertArrayEquals(expected[i], actual[i], 1e-4f * scale, what + ", image " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void onnxRuntimeComputesWhatDl4jComputesPrunedFoldedOrNot(Architecture architecture) throws Exception {
+        ModelSpec spec = ModelSpec.cifar(architecture, 10).withWidth(0.25);
+        InputType input = Models.inputType(spec);
+        ComputationGraph network = TestNetworks.withRandomStatistics(spec);
+        assertSameOutputs(network, OnnxExport.export(network, input), architecture.id());
+        ComputationGraph pruned = Surgery.apply(network, input,
+                TestNetworks.randomPlan(ChannelGraph.of(network.getConfiguration(), input), 7));
+        assertSameOutputs(pruned, OnnxExport.export(pruned, input), architecture.id() + " pruned");
+        ComputationGraph folded = BatchNormFolding.fold(pruned).network();
+        assertSameOutputs(folded, OnnxExport.export(folded, input), architecture.id() + " pruned, folded");
+    }
+
+    @Test
+    void theShippedSoftmaxClassifierExportsWithItsSoftmax() throws Exception {
+        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
+        ComputationGraph network = Models.build(spec);
+        float[][] probabilities = onnxRuntime(OnnxExport.export(network, Models.inputType(spec)), images());
+        for (float[] row : probabilities) {
+            float sum = 0;
+            for (float p : row) {
+                sum += p;
+            }
+            assertTrue(Math.abs(sum - 1) < 1e-4, "softmax rows sum to 1: " + sum);
+        }
+        assertSameOutputs(network, OnnxExport.export(network, Models.inputType(spec)), "resnet20 with softmax");
+    }
+
+    @Test
+    void aLayerTypeOrActivationItCannotWriteIsRefusedByName() {
+        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
+        var conf = Models.configuration(spec);
+        ((ActivationLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) conf.getVertices().get("stem_relu"))
+                .getLayerConf().getLayer()).setActivationFn(Activation.TANH.getActivationFunction());
+        ComputationGraph tanh = Models.initialise(conf);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> OnnxExport.export(tanh, Models.inputType(spec)));
+        assertTrue(error.getMessage().contains("vertex 'stem_relu': activation tanh is not exported"),
+                error.getMessage());
+        ComputationGraph network = Models.build(spec);
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> OnnxExport.export(network, InputType.convolutional(32, 32, 1)));
+        assertTrue(shape.getMessage().contains("vertex 'stem_conv': its filters take 3 channels but it receives 1"),
+                shape.getMessage());
+        assertTrue(network.getConfiguration().getVertices().values().stream().noneMatch(v ->
+                v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex l
+                        && l.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c
+                        && c.getNIn() == 1), "the network's configuration is left as it was");
+    }
+}
