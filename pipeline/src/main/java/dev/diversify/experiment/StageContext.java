@@ -12,8 +12,10 @@ import dev.diversify.experiment.Stages.Recorded;
 import dev.diversify.graph.ChannelGraph;
 import dev.diversify.graph.PruningGroup;
 import dev.diversify.metrics.CostCounter;
+import dev.diversify.io.HadoopFiles;
 import dev.diversify.models.ModelFiles;
 import dev.diversify.models.ModelSpec;
+import dev.diversify.onnx.OnnxExport;
 import dev.diversify.results.RunLayout;
 import dev.diversify.train.SparkTrainer;
 import dev.diversify.train.TrainingSettings;
@@ -174,8 +176,7 @@ final class StageContext {
 
     /** Writes {@code network} as ONNX beside its zip ({@link RunLayout#onnx}), whole or not at all. */
     void saveOnnx(ComputationGraph network, String name) {
-        dev.diversify.io.HadoopFiles.writeAtomically(layout.onnx(id(), name),
-                dev.diversify.onnx.OnnxExport.export(network, input)::writeTo);
+        HadoopFiles.writeAtomically(layout.onnx(id(), name), OnnxExport.export(network, input)::writeTo);
     }
 
     String planPath(String method) {

@@ -61,11 +61,12 @@ public final class BatchNormFolding {
         conf.setTopologicalOrder(null); // recomputed for the smaller graph
         conf.setTopologicalOrderStr(null);
         ComputationGraph folded = Models.initialise(conf);
+        Map<String, String> batchNormOf = new LinkedHashMap<>();
+        convOf.forEach((bn, conv) -> batchNormOf.put(conv, bn));
         for (Layer target : folded.getLayers()) {
             String name = target.getConfig().getLayerName();
             Map<String, INDArray> from = network.getLayer(name).paramTable();
-            String bn = convOf.entrySet().stream().filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey)
-                    .findFirst().orElse(null);
+            String bn = batchNormOf.get(name);
             if (bn == null) {
                 from.forEach((key, value) -> target.setParam(key, value.dup()));
             } else {
@@ -113,10 +114,7 @@ public final class BatchNormFolding {
         INDArray w = conv.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray bias = conv.containsKey(ConvolutionParamInitializer.BIAS_KEY)
                 ? conv.get(ConvolutionParamInitializer.BIAS_KEY).reshape(-1).dup() : Nd4j.zeros(w.dataType(), w.size(0));
-        INDArray folded = w.dup();
-        for (long c = 0; c < w.size(0); c++) {
-            folded.slice(c).muli(scale.getDouble(c));
-        }
+        INDArray folded = w.mul(scale.reshape(w.size(0), 1, 1, 1).broadcast(w.shape())); // each filter by its s
         INDArray b = bias.subi(p.get(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(-1)).muli(scale)
                 .addi(p.get(BatchNormalizationParamInitializer.BETA).reshape(-1));
         target.setParam(ConvolutionParamInitializer.WEIGHT_KEY, folded);

@@ -72,6 +72,49 @@ class OnnxExportTest {
         assertSameOutputs(folded, OnnxExport.export(folded, input), architecture.id() + " pruned, folded");
     }
 
+    /**
+     * What the five architectures never use: an odd input size, Truncate padding with a stride, a convolution
+     * with bias, dilation, padded max pooling, a batch norm storing variances, a flatten into dense layers.
+     */
+    @Test
+    void paddingModesDilationBiasAndVariancesExportExactly() throws Exception {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(3)
+                .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
+                .addLayer("c1", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).stride(2, 2)
+                        .padding(1, 1).convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate).nOut(6)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("bn", new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().useLogStd(false)
+                        .eps(1e-3).build(), "c1")
+                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
+                .addLayer("c2", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).dilation(2, 2)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).nOut(5)
+                        .activation(Activation.RELU).build(), "relu")
+                .addLayer("pool", new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.MAX).kernelSize(3, 3).stride(2, 2).padding(1, 1)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate).build(), "c2")
+                .addLayer("dense", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(7)
+                        .activation(Activation.RELU).build(), "pool")
+                .addLayer("output", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "dense")
+                .setOutputs("output").setInputTypes(InputType.convolutional(17, 17, 3)).build();
+        ComputationGraph network = new ComputationGraph(conf);
+        network.init();
+        java.util.Random random = new java.util.Random(5);
+        network.getLayer("bn").paramTable().forEach((key, values) -> {
+            for (long i = 0; i < values.length(); i++) {
+                values.putScalar(i, key.equals("var") || key.equals("gamma") ? 0.5 + random.nextDouble()
+                        : random.nextDouble() - 0.5);
+            }
+        });
+        Nd4j.getRandom().setSeed(13);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 17, 17).subi(0.5);
+        float[][] expected = network.outputSingle(false, x).toFloatMatrix();
+        float[][] actual = onnxRuntime(OnnxExport.export(network, InputType.convolutional(17, 17, 3)), x);
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], actual[i], 1e-5f, "image " + i);
+        }
+    }
+
     @Test
     void theShippedSoftmaxClassifierExportsWithItsSoftmax() throws Exception {
         ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
