@@ -4,7 +4,6 @@ import dev.diversify.graph.PruningGroup;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -28,20 +27,12 @@ final class SimilarityStage {
         String job = "similarity: " + groups.size() + " groups x " + sweep.grid().size()
                 + (sweep.byFraction() ? " fractions" : " thresholds");
         at.say().accept(job);
-        Broadcast<byte[]> weights = at.sc().broadcast(SweepTasks.serialise(network));
         Map<String, StageResults.GroupGrid> byGroup = new LinkedHashMap<>();
-        String description = at.sc().getLocalProperty("spark.job.description"); // the experiment's, in a run
-        at.sc().setJobDescription(job);
-        try {
-            for (SweepTasks.GroupSelections g : SweepTasks.selections(at.sc(), weights, at.input(), at.policy(),
-                    groups, sweep.grid(), sweep.byFraction())) {
-                byGroup.put(g.group, new StageResults.GroupGrid(g.channels,
-                        java.util.Arrays.stream(g.taus).boxed().toList(),
-                        java.util.Arrays.stream(g.kept).map(k -> java.util.Arrays.stream(k).boxed().toList()).toList()));
-            }
-        } finally {
-            at.sc().setJobDescription(description);
-            weights.destroy();
+        for (SweepTasks.GroupSelections g : at.overNetwork(job, network, weights -> SweepTasks.selections(at.sc(),
+                weights, at.input(), at.policy(), groups, sweep.grid(), sweep.byFraction()))) {
+            byGroup.put(g.group, new StageResults.GroupGrid(g.channels,
+                    java.util.Arrays.stream(g.taus).boxed().toList(),
+                    java.util.Arrays.stream(g.kept).map(k -> java.util.Arrays.stream(k).boxed().toList()).toList()));
         }
         return new StageResults.Similarity(byGroup);
     }

@@ -4,8 +4,11 @@ import dev.diversify.data.Batches;
 import dev.diversify.data.DatasetSource;
 import dev.diversify.graph.ResidualPolicy;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Where the similarity and sweep stages compute and measure: a run's experiment, or one model outside a run
@@ -21,4 +24,21 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
  */
 record SweepContext(JavaSparkContext sc, InputType input, ResidualPolicy policy, DatasetSource source, int[] validation,
                     Batches batches, Consumer<String> say) {
+
+    /**
+     * Runs {@code work}'s Spark jobs over {@code network}, broadcast to the executors once, under the description
+     * {@code job} (the Spark UI's, the prune command's progress bar); afterwards the broadcast is freed and the
+     * thread's description (an experiment's, in a run) restored.
+     */
+    <T> T overNetwork(String job, ComputationGraph network, Function<Broadcast<byte[]>, T> work) {
+        Broadcast<byte[]> weights = sc.broadcast(SweepTasks.serialise(network));
+        String description = sc.getLocalProperty("spark.job.description");
+        sc.setJobDescription(job);
+        try {
+            return work.apply(weights);
+        } finally {
+            sc.setJobDescription(description);
+            weights.destroy();
+        }
+    }
 }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -50,19 +49,11 @@ final class SweepStage {
         List<CellToMeasure> toMeasure = Decisions.cellsToMeasure(similarity.groups());
         String job = "sweep: " + toMeasure.size() + " cells that remove filters";
         at.say().accept(job + ", as Spark tasks");
-        Broadcast<byte[]> weights = at.sc().broadcast(SweepTasks.serialise(network));
+        List<SweepTasks.Cell> cells = toMeasure.stream().map(SweepTasks.Cell::of).toList();
         Map<CellToMeasure, Double> measured = new LinkedHashMap<>();
-        String description = at.sc().getLocalProperty("spark.job.description"); // the experiment's, in a run
-        at.sc().setJobDescription(job);
-        try {
-            List<SweepTasks.Cell> cells = toMeasure.stream().map(SweepTasks.Cell::of).toList();
-            for (SweepTasks.Cell cell : SweepTasks.sweep(at.sc(), weights, at.input(), at.policy(), cells,
-                    at.source(), at.validation(), at.batches())) {
-                measured.put(cell.toMeasure(), cell.accuracy);
-            }
-        } finally {
-            at.sc().setJobDescription(description);
-            weights.destroy();
+        for (SweepTasks.Cell cell : at.overNetwork(job, network, weights -> SweepTasks.sweep(at.sc(), weights,
+                at.input(), at.policy(), cells, at.source(), at.validation(), at.batches()))) {
+            measured.put(cell.toMeasure(), cell.accuracy);
         }
         List<SweepCell> table = Decisions.sweepTable(similarity.groups(), measured, baselineValidation);
         Map<String, Integer> chosen = switch (sweep.objective()) {
