@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         versionProvider = BuildInfo.class,
         header = "Compresses CNNs by filter pruning with the diversifying algorithm, on Spark.",
         description = "Run a command with --help for its options; 'run' is the whole pipeline.",
-        subcommands = {ModelsCommand.class, DataCommand.class, SelectCommand.class, PruneCommand.class, ExportCommand.class, BenchCommand.class,
+        subcommands = {ModelsCommand.class, DataCommand.class, SelectCommand.class, PruneCommand.class, ImportCommand.class,
+            ExportCommand.class, EvaluateCommand.class, BenchCommand.class,
             RunCommand.class, ResultsCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class})
 public final class Diversify implements Runnable {

@@ -2,7 +2,6 @@ package dev.diversify.jobs;
 
 import dev.diversify.data.ChannelStats;
 import dev.diversify.data.DataFormat;
-import dev.diversify.data.DataSourceSpec;
 import dev.diversify.data.DatasetSource;
 import dev.diversify.data.ImageShape;
 import dev.diversify.data.SplitPlan;
@@ -21,7 +20,6 @@ import dev.diversify.prune.Budget;
 import dev.diversify.prune.DiversifyingRule;
 import dev.diversify.prune.PlanBuilder;
 import dev.diversify.surgery.Surgery;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +31,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -82,8 +81,12 @@ final class PruneCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "PATH",
             description = "With a target: the dataset whose training split holds the validation images (any Hadoop "
-                    + "path; read as a run reads it: IDX padded to 32x32 and repeated to RGB).")
+                    + "path; IDX read as a run reads it unless --pad-to or --grey say otherwise: padded to 32x32 and "
+                    + "repeated to RGB).")
     private String data;
+
+    @Mixin
+    private DataLayout layout;
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
             description = "With a target: the format of --data, cifar10, cifar100 or idx (default: recognised from the files).")
@@ -139,7 +142,8 @@ final class PruneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give one of --plan, --tau/--taus, --target-params and --target-flops");
         }
         var parsed = spec.commandLine().getParseResult();
-        List<String> targetOnly = TARGET_OPTIONS.stream().filter(parsed::hasMatchedOption).toList();
+        List<String> targetOnly = java.util.stream.Stream.concat(TARGET_OPTIONS.stream(), DataLayout.OPTIONS.stream())
+                .filter(parsed::hasMatchedOption).toList();
         if (!target && !targetOnly.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", targetOnly) + " only apply with --target-params or "
                     + "--target-flops");
@@ -151,7 +155,7 @@ final class PruneCommand implements Callable<Integer> {
         if (target && parsed.hasMatchedOption("--input")) {
             throw new IllegalArgumentException("with a target the input shape is the images' of --data: drop --input");
         }
-        DatasetSource dataset = target ? DataSourceSpec.forModels(data, format).open() : null;
+        DatasetSource dataset = target ? layout.open(data, format) : null;
         ImageShape shape = dataset != null ? dataset.shape() : input;
         InputType inputType = InputType.convolutional(shape.height(), shape.width(), shape.channels());
         ComputationGraph original = ModelFiles.load(model);
@@ -219,9 +223,9 @@ final class PruneCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batch);
         }
-        ChannelStats stats = normalisation(dataset.shape().channels());
+        ChannelStats stats = Normalisation.of(mean, std, dataset.shape().channels());
         SplitPlan split = new SplitPlan(images, 0, 0, seed == null ? 1 : seed);
-        PrintStream progress = System.err;
+        PrintWriter progress = spec.commandLine().getErr();
         return SparkSessions.with("diversify prune", spark -> {
             JobProgressBar.attach(spark.sparkContext(), progress);
             return TargetSweep.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, policy, sweep,
@@ -230,32 +234,6 @@ final class PruneCommand implements Callable<Integer> {
                         progress.flush();
                     });
         });
-    }
-
-    /** The normalisation of --mean and --std (one value for every channel, or one per channel), or null. */
-    private ChannelStats normalisation(int channels) {
-        if ((mean == null) != (std == null)) {
-            throw new IllegalArgumentException("give --mean and --std together (or neither: computed on the data)");
-        }
-        if (mean == null) {
-            return null;
-        }
-        for (List<Double> values : List.of(mean, std)) {
-            if (values.size() != 1 && values.size() != channels) {
-                throw new IllegalArgumentException("--" + (values == mean ? "mean" : "std") + " has " + values.size()
-                        + " values; the data's images have " + channels + " channels: give 1 or " + channels);
-            }
-        }
-        try {
-            return new ChannelStats(perChannel(mean, channels), perChannel(std, channels));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--mean/--std: " + e.getMessage(), e);
-        }
-    }
-
-    private static double[] perChannel(List<Double> values, int channels) {
-        return java.util.stream.IntStream.range(0, channels).mapToDouble(c -> values.get(values.size() == 1 ? 0 : c))
-                .toArray();
     }
 
     /** Channels per pruned group (with the chosen threshold, where a sweep chose one), then the totals. */

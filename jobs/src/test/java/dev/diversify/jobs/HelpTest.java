@@ -46,7 +46,8 @@ class HelpTest {
                 summaries.merge(current, line.trim(), (a, b) -> a + " " + b);
             }
         }
-        assertEquals(List.of("models", "data", "select", "prune", "export", "bench", "run", "results", "report", "help"),
+        assertEquals(List.of("models", "data", "select", "prune", "import", "export", "evaluate", "bench", "run", "results",
+                "report", "help"),
                 List.copyOf(summaries.keySet()), help);
         summaries.forEach((name, summary) -> assertTrue(SENTENCE.matcher(summary).matches(),
                 name + ": '" + summary + "' is not a whole sentence"));

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.diversify.data.DataFormat;
 import dev.diversify.data.SyntheticData;
 import dev.diversify.metrics.CostCounter;
+import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelFiles;
+import dev.diversify.models.ModelSpec;
+import dev.diversify.models.Models;
+import dev.diversify.onnx.OnnxExport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -365,6 +369,32 @@ class PipelineRunTest {
             assertEquals(metrics.get(i).<Long>getAs("params"), again.get(i).<Long>getAs("params"));
             assertEquals(metrics.get(i).<Double>getAs("accuracy"), again.get(i).<Double>getAs("accuracy"));
         }
+    }
+
+    /**
+     * A baseline brought in as ONNX (here this project's own export of an untrained ResNet20) under a name of the
+     * user's: it is swept, pruned, retrained and written back as ONNX, and the tables carry its name.
+     */
+    @Test
+    @Order(8)
+    void anOnnxBaselineGoesThroughEveryStageUnderItsOwnName() throws Exception {
+        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
+        Path onnx = Files.write(dir.resolve("resnet20.onnx"),
+                OnnxExport.export(Models.build(spec), Models.inputType(spec)).toByteArray());
+        Path config = Files.writeString(dir.resolve("onnx.conf"), tinyConfig(dir.resolve("cifar10").toString())
+                .replace("experiments {", "experiments {\n  brought { model = \"my-resnet\", baseline.model = \""
+                        + onnx + "\", compare = [] }"));
+        Path root = dir.resolve("runs");
+        CliRun run = CliRun.of("run", "--conf", config.toString(), "--out", root.toString(), "--run-id", "onnx",
+                "--only", "brought");
+        assertEquals(0, run.exitCode(), run.err());
+        List<Row> metrics = table(root.resolve("onnx"), "metrics", "round, state");
+        assertEquals(List.of("baseline", "pruned", "retrained"), metrics.stream().map(r -> r.<String>getAs("state"))
+                .toList());
+        assertTrue(metrics.stream().allMatch(r -> r.<String>getAs("model").equals("my-resnet")), metrics.toString());
+        assertEquals(CostCounter.count(Models.configuration(spec), Models.inputType(spec)).params(),
+                metrics.get(0).<Long>getAs("params"), "the imported baseline has the exported network's size");
+        assertTrue(Files.exists(root.resolve("onnx/models/brought/diversify.onnx")), "the retrained model as ONNX");
     }
 
     /** Real data: Debian's dataset-fashion-mnist (which CI installs), read as a run reads it (32x32, RGB). */

@@ -195,7 +195,10 @@ class PruneCommandsTest {
                 List.of("--target-params", "0.5", "--data", data, "--mean", "0.1,0.2", "--std", "0.3,0.3",
                         "--mean has 2 values; the data's images have 3 channels"),
                 List.of("--target-params", "0.5", "--data", data, "--objective", "per-group-drop",
-                        "--objective is target or global-tau, got 'per-group-drop'"))) {
+                        "--objective is target or global-tau, got 'per-group-drop'"),
+                List.of("--target-params", "0.5", "--data", data, "--grey",
+                        "--pad-to, --rgb and --grey apply to IDX data; " + data + " is cifar10"),
+                List.of("--tau", "0.5", "--pad-to", "0", "--pad-to only apply with --target-params"))) {
             List<String> args = new java.util.ArrayList<>(List.of("prune", "--model", in, "--out", never));
             args.addAll(bad.subList(0, bad.size() - 1));
             CliRun refused = CliRun.of(args.toArray(String[]::new));
@@ -209,6 +212,12 @@ class PruneCommandsTest {
         CliRun mismatch = CliRun.of("prune", "--model", grey, "--out", never, "--target-params", "0.5", "--data", data);
         assertEquals(2, mismatch.exitCode(), mismatch.err());
         assertTrue(mismatch.err().contains("the model does not take the data's images"), mismatch.err());
+        // fed as it was trained: grey 28x28 IDX images, unpadded
+        String idx = dir.resolve("idx").toString();
+        dev.diversify.data.SyntheticData.write(dev.diversify.data.DataFormat.IDX, idx, 300, 20, 7, false);
+        CliRun fed = CliRun.of("prune", "--model", grey, "--out", dir.resolve("grey-half.zip").toString(),
+                "--target-params", "0.5", "--data", idx, "--pad-to", "0", "--grey", "--validation-size", "100");
+        assertEquals(0, fed.exitCode(), fed.err());
     }
 
     @Test

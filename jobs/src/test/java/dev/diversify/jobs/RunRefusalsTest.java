@@ -45,6 +45,32 @@ class RunRefusalsTest {
         assertFalse(Files.exists(dir.resolve("runs")));
     }
 
+    /** A model brought in is loaded on its data before Spark starts: one that does not fit is named with why. */
+    @Test
+    void aBaselineModelThatDoesNotFitTheDataIsRefusedBeforeSpark() throws Exception {
+        String data = dir.resolve("cifar10").toString();
+        dev.diversify.data.SyntheticData.write(dev.diversify.data.DataFormat.CIFAR10, data, 50, 10, 1, false);
+        Path small = Path.of("../pipeline/src/test/resources/onnx/residual_opset11.onnx").toAbsolutePath().normalize();
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "not a model");
+        Path conf = Files.writeString(dir.resolve("brought.conf"), """
+                diversify {
+                  data.path = "%s"
+                  experiments {
+                    small { model = pytorch-residual, baseline.model = "%s" }
+                    notes { model = vgg16, baseline.model = "%s" }
+                  }
+                }
+                """.formatted(data, small, notes));
+        Path root = dir.resolve("runs");
+        CliRun run = CliRun.of("run", "--conf", conf.toString(), "--out", root.toString(), "--run-id", "brought");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("diversify.experiments.small.baseline.model: " + small + ": node '/fc1/Gemm' "
+                + "(Gemm) has weights for 512 inputs but receives 2048: is the input shape right?"), run.err());
+        assertTrue(run.err().contains("diversify.experiments.notes.baseline.model: " + notes + ": not an ONNX model"),
+                run.err());
+        assertFalse(Files.exists(root.resolve("brought/metrics")), "no Spark work");
+    }
+
     private Path tinyConfig() throws Exception {
         return Files.writeString(dir.resolve("tiny.conf"),
                 "diversify { data.path = \"" + dir + "/none\", experiments { a { model = vgg16 } } }\n");

@@ -7,6 +7,7 @@ import dev.diversify.models.Architecture;
 import dev.diversify.prune.Criteria;
 import dev.diversify.train.TrainingSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,7 +15,10 @@ import java.util.List;
  * and compared. Read from {@code diversify.experiments.<id>} over {@code diversify.defaults}.
  *
  * @param id             the experiment's name, used in every output
- * @param architecture   the model
+ * @param model          the model's name in every output: an architecture id, or any name for a
+ *                       {@code baselineModel} that is none of them
+ * @param architecture   the architecture trained for the baseline, or null when {@code model} names none (then
+ *                       {@code baselineModel} is set)
  * @param width          its width multiplier
  * @param seed           seed of initialisation and of the random criterion
  * @param data           the dataset and how it is split and fed
@@ -31,7 +35,7 @@ import java.util.List;
  * @param renderedConfig the experiment's resolved settings (its block over the defaults) as HOCON: a resumed
  *                       run must match what the experiment started with ({@link dev.diversify.config.SettingsChanges})
  */
-public record ExperimentSettings(String id, Architecture architecture, double width, long seed, DataSettings data,
+public record ExperimentSettings(String id, String model, Architecture architecture, double width, long seed, DataSettings data,
                                  String baselineModel, TrainingSettings baseline, SweepSettings sweep,
                                  Schedule schedule, ResidualPolicy residual, TrainingSettings retrain,
                                  int layerwiseEpochs, int rounds, int roundEpochs, List<Criteria> compare,
@@ -39,18 +43,21 @@ public record ExperimentSettings(String id, Architecture architecture, double wi
 
     /** The same experiment reading other data. */
     public ExperimentSettings withData(DataSettings newData) {
-        return new ExperimentSettings(id, architecture, width, seed, newData, baselineModel, baseline, sweep, schedule,
+        return new ExperimentSettings(id, model, architecture, width, seed, newData, baselineModel, baseline, sweep, schedule,
                 residual, retrain, layerwiseEpochs, rounds, roundEpochs, compare, renderedConfig);
     }
 
     /** Reads the experiment from {@code in}; {@code rendered} is its resolved block, as HOCON. */
     static ExperimentSettings read(String id, ConfigReader in, String rendered) {
-        String model = in.string("model");
-        Architecture architecture = in.validated("model", () -> Architecture.fromId(model));
+        String model = in.string("model").trim();
+        String baselineModel = in.string("baseline.model");
+        // a model brought in (a DL4J zip or ONNX) may be named anything; one trained here is an architecture
+        boolean named = !baselineModel.isBlank() && !model.isEmpty()
+                && Arrays.stream(Architecture.values()).noneMatch(a -> a.id().equalsIgnoreCase(model));
+        Architecture architecture = named ? null : in.validated("model", () -> Architecture.fromId(model));
         double width = in.doubleIn("width", 1e-3, 16);
         long seed = in.longValue("seed");
         DataSettings data = DataSettings.read(in.at("data"));
-        String baselineModel = in.string("baseline.model");
         TrainingSettings baseline = TrainingSettings.read(in.at("baseline"));
         SweepSettings sweep = SweepSettings.read(in.at("sweep"));
         Schedule schedule = in.enumValue("schedule", Schedule.class);
@@ -81,7 +88,8 @@ public record ExperimentSettings(String id, Architecture architecture, double wi
                 compare.add(c);
             }
         }
-        return new ExperimentSettings(id, architecture, width, seed, data, baselineModel.isBlank() ? null : baselineModel,
+        return new ExperimentSettings(id, architecture == null ? model : architecture.id(),
+                architecture, width, seed, data, baselineModel.isBlank() ? null : baselineModel,
                 baseline, sweep, schedule, residual, retrain, layerwiseEpochs,
                 schedule == Schedule.ITERATIVE ? rounds : 1, roundEpochs, compare, rendered);
     }

@@ -3,6 +3,7 @@ package dev.diversify.experiment;
 import dev.diversify.config.SettingsChanges;
 import dev.diversify.data.DataFormat;
 import dev.diversify.data.DataSettings;
+import dev.diversify.data.DatasetSource;
 import dev.diversify.data.SyntheticData;
 import dev.diversify.io.HadoopFiles;
 import dev.diversify.report.HtmlReport;
@@ -40,7 +41,8 @@ public final class Pipeline {
 
     /**
      * Checks every experiment's data before any Spark work: opens (and so validates) each dataset,
-     * generating the synthetic stand-in where allowed. Problems of all experiments are listed together.
+     * generating the synthetic stand-in where allowed, and loads each {@code baseline.model} on it. Problems of all
+     * experiments are listed together.
      */
     public static RunSettings preflight(RunSettings run, Progress progress) {
         RunLayout layout = new RunLayout(run.runDirectory());
@@ -60,7 +62,14 @@ public final class Pipeline {
                             + "CIFAR-10-format data from " + synthetic + " (results are not about real images)");
                     resolved = experiment.withData(data.withSource(synthetic, DataFormat.CIFAR10));
                 }
-                resolved.data().source().open();
+                DatasetSource source = resolved.data().source().open();
+                if (resolved.baselineModel() != null) {
+                    try { // a model brought in must fit the data before hours of Spark work depend on it
+                        BaselineStage.load(resolved, source);
+                    } catch (IllegalArgumentException e) {
+                        problems.add("diversify.experiments." + experiment.id() + ".baseline.model: " + e.getMessage());
+                    }
+                }
                 String started = layout.settings(experiment.id());
                 if (HadoopFiles.exists(started)) {
                     List<String> changes = SettingsChanges.between(HadoopFiles.readText(started),

@@ -73,7 +73,7 @@ final class ResultTables {
     private Row metricRow(Outcome o, String method, int round, String state, CostTotals cost, CostTotals base,
                           double accuracy, double seconds) {
         ExperimentSettings e = o.settings();
-        return RowFactory.create(run.runId(), e.architecture().id(), o.data().dataset(), e.width(), method, round,
+        return RowFactory.create(run.runId(), e.model(), o.data().dataset(), e.width(), method, round,
                 state, cost.params(), cost.bnStatistics(), cost.macs(), 2 * cost.macs(),
                 ModelCost.reductionPercent(base.params(), cost.params()),
                 ModelCost.reductionPercent(base.macs(), cost.macs()),

@@ -92,6 +92,10 @@ final class StageContext {
         return settings.id();
     }
 
+    DatasetSource source() {
+        return source;
+    }
+
     InputType input() {
         return input;
     }

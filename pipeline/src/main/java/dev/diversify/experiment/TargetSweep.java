@@ -9,6 +9,7 @@ import dev.diversify.data.SplitPlan;
 import dev.diversify.graph.ChannelGraph;
 import dev.diversify.graph.PruningPlan;
 import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.train.InputCheck;
 import dev.diversify.train.SparkTrainer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,18 +61,7 @@ public final class TargetSweep {
         }
         InputType input = InputType.convolutional(source.shape().height(), source.shape().width(),
                 source.shape().channels());
-        long classes;
-        try { // the data against the model, on the driver, before any task fails on it
-            classes = network.output(org.nd4j.linalg.factory.Nd4j.zeros(1, source.shape().channels(),
-                    source.shape().height(), source.shape().width()))[0].size(1);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the model does not take the data's images (channels x height x width "
-                    + source.shape() + "): " + e.getMessage(), e);
-        }
-        if (classes != source.numClasses()) {
-            throw new IllegalArgumentException("the model has " + classes + " outputs but the data has "
-                    + source.numClasses() + " classes");
-        }
+        InputCheck.requireFits(network, source); // on the driver, before any task fails on it
         int partitions = sc.defaultParallelism();
         SplitPlan.Selection selection = split.select(SparkDatasets.labels(sc, source, Split.TRAIN, partitions),
                 SparkDatasets.labels(sc, source, Split.TEST, partitions), source.numClasses());

@@ -55,6 +55,8 @@ public final class OnnxExport {
     private final ComputationGraph network;
     private final Map<String, InputType> types;
     private final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder();
+    /** The vertex being written: its nodes are named {@code vertex/Op}, so that an import names it back. */
+    private String currentVertex;
 
     private OnnxExport(ComputationGraph network, InputType input) {
         this.network = network;
@@ -104,6 +106,7 @@ public final class OnnxExport {
 
     /** One vertex as ONNX nodes whose last output is named {@code name}. */
     private void vertex(String name, GraphVertex vertex, List<String> inputs) {
+        currentVertex = name;
         if (vertex instanceof ElementWiseVertex add && add.getOp() == ElementWiseVertex.Op.Add && inputs.size() == 2) {
             node("Add", inputs, name);
             return;
@@ -271,7 +274,7 @@ public final class OnnxExport {
     }
 
     private void node(String op, List<String> inputs, String output, Onnx.AttributeProto... attributes) {
-        Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder().setOpType(op).setName(output + "/" + op)
+        Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder().setOpType(op).setName(currentVertex + "/" + op)
                 .addAllInput(inputs).addOutput(output);
         for (Onnx.AttributeProto a : attributes) {
             node.addAttribute(a);

@@ -1,0 +1,42 @@
+package dev.diversify.jobs;
+
+import dev.diversify.data.ChannelStats;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** The per-channel normalisation given as {@code --mean} and {@code --std}. */
+final class Normalisation {
+    private Normalisation() {
+    }
+
+    /**
+     * The statistics of {@code mean} and {@code std} (of pixels scaled to [0, 1]; one value for every channel, or
+     * one per channel), or null when neither is given.
+     *
+     * @throws IllegalArgumentException when only one is given, either has another count than 1 or
+     *     {@code channels}, or a standard deviation is not positive
+     */
+    static ChannelStats of(List<Double> mean, List<Double> std, int channels) {
+        if ((mean == null) != (std == null)) {
+            throw new IllegalArgumentException("give --mean and --std together (or neither: computed on the data)");
+        }
+        if (mean == null) {
+            return null;
+        }
+        for (List<Double> values : List.of(mean, std)) {
+            if (values.size() != 1 && values.size() != channels) {
+                throw new IllegalArgumentException("--" + (values == mean ? "mean" : "std") + " has " + values.size()
+                        + " values; the data's images have " + channels + " channels: give 1 or " + channels);
+            }
+        }
+        try {
+            return new ChannelStats(perChannel(mean, channels), perChannel(std, channels));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mean/--std: " + e.getMessage(), e);
+        }
+    }
+
+    private static double[] perChannel(List<Double> values, int channels) {
+        return IntStream.range(0, channels).mapToDouble(c -> values.get(values.size() == 1 ? 0 : c)).toArray();
+    }
+}
