@@ -18,7 +18,9 @@ Compare with the Java side (same machine, nothing else running):
     python3 bench/peer/pytorch_bench.py --what train --model all --json > torch.json
     python3 bench/peer/pytorch_bench.py --compare java.json torch.json
 
-(--what infer or all likewise). --compare needs no PyTorch; it prints a Markdown table of model,
+(--what infer or all likewise). `--what layers` profiles training steps with torch.profiler and prints the
+self CPU time of the aten operators by kind (convolution, batch norm, ReLU, ...), the peer of
+`deploy/diversify bench --what layers`. --compare needs no PyTorch; it prints a Markdown table of model,
 mode, Java images/s, PyTorch images/s and the ratio Java / PyTorch (below 1: DL4J is slower), and
 warns where the two rows differ in batch or width.
 
@@ -265,6 +267,42 @@ def result(mode, name, batch, width, threads, parameters, timing):
     }
 
 
+# Operator kinds, by the first pattern found in an aten operator's name, matched in this order.
+OPERATOR_KINDS = (
+    ("convolution", ("conv",)),
+    ("batch norm", ("batch_norm",)),
+    ("relu", ("relu", "threshold_backward")),
+    ("concatenation", ("cat",)),
+    ("pooling", ("pool",)),
+    ("dense", ("addmm", "aten::mm", "linear")),
+    ("addition", ("aten::add",)),
+)
+
+
+def layer_shares(name, batch, train_step, warmup, repeats):
+    """Self CPU time of a training step's aten operators, summed by kind, with each kind's share of the total
+    (over `repeats` profiled steps after `warmup`); what no kind matches (the optimiser, the loss, copies) is
+    "other". The addition row holds the residual additions and the optimiser's and autograd's own adds."""
+    import torch
+    for _ in range(warmup):
+        train_step()
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
+        for _ in range(repeats):
+            train_step()
+    totals = {}
+    for event in profile.key_averages():
+        if not event.key.startswith("aten::"):
+            continue
+        kind = next((k for k, patterns in OPERATOR_KINDS if any(p in event.key for p in patterns)), "other")
+        totals[kind] = totals.get(kind, 0.0) + event.self_cpu_time_total / 1000 / repeats
+    total = sum(totals.values())
+    lines = [f"{name}, batch {batch}: a step's aten operators take {total:.1f} ms of self CPU time "
+             f"(all threads), shared as follows:", f"{'kind':<22} {'ms':>10} {'share':>7}"]
+    for kind, ms in sorted(totals.items(), key=lambda kv: -kv[1]):
+        lines.append(f"{kind:<22} {ms:>10.1f} {100 * ms / total:>6.1f}%")
+    return lines
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -325,6 +363,12 @@ def run(args):
             with torch.no_grad():
                 return torch.softmax(model(images), dim=1)
 
+        if args.what == "layers":
+            model.train()
+            say("")
+            for line in layer_shares(name, args.batch, train_step, args.warmup, args.repeats):
+                say(line)
+            continue
         # As in BenchCommand.throughput: training first, then inference of the same network.
         modes = []
         if args.what != "infer":
@@ -391,8 +435,10 @@ def compare(java_path, torch_path):
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Times the five networks in PyTorch as `diversify bench --what train|infer` does in DL4J.")
-    parser.add_argument("--what", choices=("train", "infer", "all"), default="all",
-                        help="training steps, inference, or both (default: all)")
+    parser.add_argument("--what", choices=("train", "infer", "all", "layers"), default="all",
+                        help="training steps, inference, or both (default: all); layers: where a training "
+                             "step's time goes, by operator kind (torch.profiler), the peer of "
+                             "`bench --what layers`")
     parser.add_argument("--model", choices=MODELS + ("all",), default="all", metavar="NAME",
                         help=f"one of {', '.join(MODELS)}, or all (default: all)")
     parser.add_argument("--batch", type=int, default=64, help="the minibatch size (default: 64)")

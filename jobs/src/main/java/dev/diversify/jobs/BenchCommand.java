@@ -3,6 +3,7 @@ package dev.diversify.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.diversify.backend.MemoryUse;
+import dev.diversify.bench.LayerTimes;
 import dev.diversify.bench.SimilarityBenchmark;
 import dev.diversify.bench.Throughput;
 import dev.diversify.data.Augmentation;
@@ -64,11 +65,14 @@ import picocli.CommandLine.Spec;
             "--what pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original, "
                 + "and both with batch norm folded into the convolutions.",
             "--what spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20).",
+            "--what layers (only when asked for): where a training step's time goes: forward and backward "
+                + "milliseconds of every vertex of each model at --width and --batch, one vertex at a time outside "
+                + "the step's workspaces, summed by layer type, with each type's share, next to a whole fit step.",
             "--what memory (only when asked for): --epochs of parameter-averaging training on --images real images, with "
                 + "memory after each epoch and the peak; exits 1 unless resident memory after the last epoch is "
                 + "within 10 %% of its value after the first."})
 final class BenchCommand implements Callable<Integer> {
-    enum What { similarity, train, infer, pruned, spark, memory, all }
+    enum What { similarity, train, infer, pruned, spark, memory, layers, all }
 
     @Spec
     private CommandSpec spec;
@@ -130,6 +134,9 @@ final class BenchCommand implements Callable<Integer> {
         if (what == What.spark || what == What.all) {
             spark();
         }
+        if (what == What.layers) {
+            layers(architectures);
+        }
         boolean flat = what != What.memory || memory(architectures.get(0));
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
@@ -190,6 +197,38 @@ final class BenchCommand implements Callable<Integer> {
                 r.slowest(), r.fastest(), r.imagesPerSecond() * flopsPerImage / 1e9));
         record(mode, Map.of("model", spec.architecture().id(), "width", spec.width(), "batch", r.batch(),
                 "imagesPerSecond", r.imagesPerSecond(), "slowest", r.slowest(), "fastest", r.fastest()));
+    }
+
+    private void layers(List<Architecture> architectures) {
+        DataSet data = Throughput.batch(batch, 3, 32, 10);
+        for (Architecture architecture : architectures) {
+            ModelSpec spec = ModelSpec.cifar(architecture, 10).withWidth(width == null ? 1 : width);
+            ComputationGraph network = Models.build(spec);
+            String name = architecture.id() + (spec.width() == 1 ? "" : " w" + spec.width());
+            double step = Throughput.training(network, data, 2, repetitions).timing().medianMs();
+            List<LayerTimes.Row> rows = LayerTimes.measure(network, data, 2, repetitions);
+            Map<String, double[]> byType = new LinkedHashMap<>(); // forward, backward, vertices
+            for (LayerTimes.Row row : rows) {
+                double[] sums = byType.computeIfAbsent(row.type(), t -> new double[3]);
+                sums[0] += row.forward().medianMs();
+                sums[1] += row.backward().medianMs();
+                sums[2]++;
+                record("layers", Map.of("model", architecture.id(), "width", spec.width(), "batch", batch,
+                        "vertex", row.vertex(), "type", row.type(), "forwardMs", row.forward().medianMs(),
+                        "backwardMs", row.backward().medianMs()));
+            }
+            double total = byType.values().stream().mapToDouble(v -> v[0] + v[1]).sum();
+            say(String.format(Locale.ROOT, "%n%s, batch %d: a fit step takes %.1f ms; its vertices one at a time, "
+                    + "outside the step's workspaces, %.1f ms (forward and backward), shared as follows:", name, batch,
+                    step, total));
+            say(String.format("%-22s %8s %12s %12s %7s", "type", "vertices", "forward ms", "backward ms", "share"));
+            byType.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1],
+                    a.getValue()[0] + a.getValue()[1])).forEach(e -> say(String.format(Locale.ROOT,
+                    "%-22s %8d %12.1f %12.1f %6.1f%%", e.getKey(), (int) e.getValue()[2], e.getValue()[0],
+                    e.getValue()[1], 100 * (e.getValue()[0] + e.getValue()[1]) / total)));
+            record("layers-step", Map.of("model", architecture.id(), "width", spec.width(), "batch", batch,
+                    "stepMs", step, "verticesMs", total));
+        }
     }
 
     private void pruned() {

@@ -10,7 +10,6 @@ import dev.diversify.models.ModelFiles;
 import dev.diversify.models.Models;
 import dev.diversify.train.InputCheck;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -58,14 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     private DataLayout layout;
 
-    @Option(names = "--mean", paramLabel = "M[,M,M]", split = ",",
-            description = "The per-channel mean the model was trained with, of pixels scaled to [0, 1] (default: "
-                    + "computed on the whole training split).")
-    private List<Double> mean;
-
-    @Option(names = "--std", paramLabel = "S[,S,S]", split = ",",
-            description = "The per-channel standard deviation the model was trained with (with --mean).")
-    private List<Double> std;
+    @Mixin
+    private Normalisation normalisation;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
             description = "Images per minibatch (default: ${DEFAULT-VALUE}).")
@@ -88,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 Models.DEFAULT_MOMENTUM), Models.DEFAULT_WEIGHT_DECAY);
         InputCheck.requireFits(network, source);
         PrintWriter progress = spec.commandLine().getErr();
-        ChannelStats stats = Normalisation.of(mean, std, source.shape().channels());
+        ChannelStats stats = normalisation.stats(source.shape().channels());
         if (stats == null) {
             stats = trainingStatistics(source, progress);
             progress.println("normalisation computed on the training split: " + stats);

@@ -3,20 +3,26 @@ package dev.diversify.jobs;
 import dev.diversify.data.ChannelStats;
 import java.util.List;
 import java.util.stream.IntStream;
+import picocli.CommandLine.Option;
 
-/** The per-channel normalisation given as {@code --mean} and {@code --std}. */
+/** The per-channel normalisation a model was trained with, given as {@code --mean} and {@code --std} (a mixin). */
 final class Normalisation {
-    private Normalisation() {
-    }
+    @Option(names = "--mean", paramLabel = "M[,M,M]", split = ",",
+            description = "The per-channel mean the model was trained with, of pixels scaled to [0, 1] (default: "
+                    + "computed on the training split, as a run does).")
+    private List<Double> mean;
+
+    @Option(names = "--std", paramLabel = "S[,S,S]", split = ",",
+            description = "The per-channel standard deviation the model was trained with (with --mean).")
+    private List<Double> std;
 
     /**
-     * The statistics of {@code mean} and {@code std} (of pixels scaled to [0, 1]; one value for every channel, or
-     * one per channel), or null when neither is given.
+     * The statistics given (one value for every channel, or one per channel), or null when neither is given.
      *
      * @throws IllegalArgumentException when only one is given, either has another count than 1 or
      *     {@code channels}, or a standard deviation is not positive
      */
-    static ChannelStats of(List<Double> mean, List<Double> std, int channels) {
+    ChannelStats stats(int channels) {
         if ((mean == null) != (std == null)) {
             throw new IllegalArgumentException("give --mean and --std together (or neither: computed on the data)");
         }

@@ -107,14 +107,8 @@ final class PruneCommand implements Callable<Integer> {
                     + "(default: 1000).")
     private Integer validationSize;
 
-    @Option(names = "--mean", paramLabel = "M[,M,M]", split = ",",
-            description = "With a target: the per-channel mean the model was trained with, of pixels scaled to [0, 1] "
-                    + "(default: computed on the training split, as a run does).")
-    private List<Double> mean;
-
-    @Option(names = "--std", paramLabel = "S[,S,S]", split = ",",
-            description = "With a target: the per-channel standard deviation the model was trained with (with --mean).")
-    private List<Double> std;
+    @Mixin
+    private Normalisation normalisation;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "With a target: images per evaluation minibatch (default: 128).")
     private Integer batchSize;
@@ -223,7 +217,7 @@ final class PruneCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batch);
         }
-        ChannelStats stats = Normalisation.of(mean, std, dataset.shape().channels());
+        ChannelStats stats = normalisation.stats(dataset.shape().channels());
         SplitPlan split = new SplitPlan(images, 0, 0, seed == null ? 1 : seed);
         PrintWriter progress = spec.commandLine().getErr();
         return SparkSessions.with("diversify prune", spark -> {

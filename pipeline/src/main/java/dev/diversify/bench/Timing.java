@@ -16,8 +16,15 @@ public record Timing(double medianMs, double minMs, double maxMs, int repetition
             task.run();
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
-        Arrays.sort(ms);
-        double median = repetitions % 2 == 1 ? ms[repetitions / 2] : (ms[repetitions / 2 - 1] + ms[repetitions / 2]) / 2;
-        return new Timing(median, ms[0], ms[repetitions - 1], repetitions);
+        return of(ms);
+    }
+
+    /** The median and spread of measured milliseconds (at least one). */
+    public static Timing of(double[] ms) {
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new Timing(median, sorted[0], sorted[n - 1], n);
     }
 }

@@ -50,6 +50,22 @@ public final class TestNetworks {
         return graph;
     }
 
+    /**
+     * Asserts that every row of {@code actual} equals the row of {@code expected} within {@code relative} times the
+     * row's largest magnitude (at least 1): float rounding grows with the values.
+     */
+    public static void assertRowsClose(float[][] expected, float[][] actual, float relative, String what) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.length, actual.length, what + ": rows");
+        for (int i = 0; i < expected.length; i++) {
+            float scale = 1;
+            for (float v : expected[i]) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected[i], actual[i], relative * scale,
+                    what + ", row " + i);
+        }
+    }
+
     /** Keeps a random non-empty subset (sometimes all) of every group. */
     public static PruningPlan randomPlan(ChannelGraph channels, long seed) {
         Random random = new Random(seed);

@@ -1,6 +1,5 @@
 package dev.diversify.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,16 +50,7 @@ class OnnxImportTest {
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
-        float[][] e = expected.toFloatMatrix();
-        float[][] a = actual.toFloatMatrix();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) {
-            float scale = 1;
-            for (float v : e[i]) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            assertArrayEquals(e[i], a[i], 1e-5f * scale, what + ", example " + i);
-        }
+        TestNetworks.assertRowsClose(expected.toFloatMatrix(), actual.toFloatMatrix(), 1e-5f, what);
     }
 
     /**
