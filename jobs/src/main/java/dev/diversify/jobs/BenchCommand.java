@@ -48,6 +48,7 @@ import org.apache.spark.sql.SparkSession;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +65,8 @@ import picocli.CommandLine.Spec;
             "--what infer: inference images/s, likewise.",
             "--what pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original, "
                 + "and both with batch norm folded into the convolutions.",
-            "--what spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20).",
+            "--what spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20), "
+                + "local[2] also with one native thread per task and with averaging every 16 minibatches.",
             "--what layers (only when asked for): where a training step's time goes: forward and backward "
                 + "milliseconds of every vertex of each model at --width and --batch, one vertex at a time outside "
                 + "the step's workspaces, summed by layer type, with each type's share, next to a whole fit step.",
@@ -265,28 +267,86 @@ final class BenchCommand implements Callable<Integer> {
                 "foldedImagesPerSecondAfter", smallFolded.imagesPerSecond()));
     }
 
+    /**
+     * Parameter averaging on Spark local mode: one worker, two workers, two workers with one native thread each
+     * (two tasks of two threads each oversubscribe two cores), and two workers averaging four times as rarely
+     * (the difference gives the cost of one averaging round).
+     */
     private void spark() throws Exception {
         Path data = Files.createTempDirectory("diversify-bench");
         String path = data.resolve("c10").toString();
         SyntheticData.write(DataFormat.CIFAR10, path, 2048, 10, 1, false);
-        say(String.format("%n%-10s %10s %8s", "spark", "images/s", "epoch s"));
-        for (int threads : new int[] {1, 2}) {
-            SparkSession spark = SparkSessions.start("diversify bench", "local[" + threads + "]");
+        int defaultThreads = Nd4j.getEnvironment().maxThreads();
+        say(String.format("%n%-10s %14s %10s %10s %8s %8s %6s %12s", "spark", "native threads", "averaging",
+                "images/s", "epoch s", "rounds", "jobs", "task busy %"));
+        record Setting(int workers, int threads, int frequency) {
+        }
+        for (Setting setting : List.of(new Setting(1, defaultThreads, 4), new Setting(2, defaultThreads, 4),
+                new Setting(2, 1, 4), new Setting(2, defaultThreads, 16))) {
+            SparkSession spark = SparkSessions.start("diversify bench", "local[" + setting.workers() + "]");
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            SparkActivity activity = new SparkActivity();
+            spark.sparkContext().addSparkListener(activity);
+            Nd4j.getEnvironment().setMaxThreads(setting.threads());
             try {
                 DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
                 int[] all = IntStream.range(0, 2048).toArray();
                 Batches batches = new Batches(batch, 10, ChannelStats.of(source.read(Split.TRAIN, 0, 256)), null);
                 ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10));
                 List<EpochReport> epochs = new ArrayList<>();
-                new SparkTrainer(sc).train("bench", network, new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1, 4),
-                        batch, new TrainingBlocks(source, Split.TRAIN, all, batches, 1), null, epochs::add);
+                new SparkTrainer(sc).train("bench", network, new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1,
+                        setting.frequency()), batch, new TrainingBlocks(source, Split.TRAIN, all, batches, 1), null,
+                        epoch -> {
+                            epochs.add(epoch);
+                            if (epochs.size() == 1) {
+                                activity.reset(); // count the second epoch only
+                            }
+                        });
                 double seconds = epochs.get(1).seconds(); // the second epoch: JIT and workspaces are warm
-                say(String.format(Locale.ROOT, "local[%d]   %10.1f %8.1f", threads, 2048 / seconds, seconds));
-                record("spark", Map.of("master", "local[" + threads + "]", "model", "resnet20",
+                long rounds = (long) Math.ceil(2048.0 / (batch * setting.workers() * setting.frequency()));
+                say(String.format(Locale.ROOT, "local[%d]   %14d %10d %10.1f %8.1f %8d %6d %11.0f%%", setting.workers(),
+                        setting.threads(), setting.frequency(), 2048 / seconds, seconds, rounds, activity.jobs(),
+                        100 * activity.taskSeconds() / (seconds * setting.workers())));
+                record("spark", Map.of("master", "local[" + setting.workers() + "]", "model", "resnet20",
+                        "nativeThreads", setting.threads(), "averagingFrequency", setting.frequency(),
                         "imagesPerSecond", 2048 / seconds));
             } finally {
+                Nd4j.getEnvironment().setMaxThreads(defaultThreads);
                 spark.stop();
+            }
+        }
+    }
+
+    /**
+     * Jobs and task run time seen by the driver since the last reset: how much of an epoch the workers spend
+     * running tasks, and how many Spark jobs its averaging rounds take.
+     */
+    private static final class SparkActivity extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong taskNanos = new java.util.concurrent.atomic.AtomicLong();
+
+        void reset() {
+            jobs.set(0);
+            taskNanos.set(0);
+        }
+
+        int jobs() {
+            return jobs.get();
+        }
+
+        double taskSeconds() {
+            return taskNanos.get() / 1e9;
+        }
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+            jobs.incrementAndGet();
+        }
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd) {
+            if (taskEnd.taskMetrics() != null) {
+                taskNanos.addAndGet(taskEnd.taskMetrics().executorRunTime() * 1_000_000L);
             }
         }
     }
