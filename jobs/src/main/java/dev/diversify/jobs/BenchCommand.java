@@ -294,16 +294,18 @@ final class BenchCommand implements Callable<Integer> {
                 Batches batches = new Batches(batch, 10, ChannelStats.of(source.read(Split.TRAIN, 0, 256)), null);
                 ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10));
                 List<EpochReport> epochs = new ArrayList<>();
+                TrainingBlocks blocks = new TrainingBlocks(source, Split.TRAIN, all, batches, 1);
                 new SparkTrainer(sc).train("bench", network, new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1,
-                        setting.frequency()), batch, new TrainingBlocks(source, Split.TRAIN, all, batches, 1), null,
-                        epoch -> {
+                        setting.frequency()), batch, blocks, null, epoch -> {
                             epochs.add(epoch);
                             if (epochs.size() == 1) {
                                 activity.reset(); // count the second epoch only
                             }
                         });
                 double seconds = epochs.get(1).seconds(); // the second epoch: JIT and workspaces are warm
-                long rounds = (long) Math.ceil(2048.0 / (batch * setting.workers() * setting.frequency()));
+                // the second epoch's blocks (shifted by a seeded offset, so usually one more than 2048 / block)
+                int rounds = (blocks.keys(1, batch * setting.frequency()).size() + setting.workers() - 1)
+                        / setting.workers();
                 say(String.format(Locale.ROOT, "local[%d]   %14d %10d %10.1f %8.1f %8d %6d %11.0f%%", setting.workers(),
                         setting.threads(), setting.frequency(), 2048 / seconds, seconds, rounds, activity.jobs(),
                         100 * activity.taskSeconds() / (seconds * setting.workers())));

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.dataset.DataSet;
@@ -75,17 +73,6 @@ public final class TrainingBlocks implements DataSetLoader {
             keys.add("blocks/" + epoch + "/" + blockSize + "/" + b);
         }
         return keys;
-    }
-
-    /**
-     * {@link #keys} as an RDD of {@code partitions} slices (at least 1, at most one per key), for
-     * {@code SparkComputationGraph.fitPaths}.
-     *
-     * @throws IllegalArgumentException when {@code blockSize < 1}
-     */
-    public JavaRDD<String> epoch(JavaSparkContext sc, int epoch, int blockSize, int partitions) {
-        List<String> keys = keys(epoch, blockSize);
-        return sc.parallelize(keys, Math.max(1, Math.min(partitions, keys.size())));
     }
 
     /**

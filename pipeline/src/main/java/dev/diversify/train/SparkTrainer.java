@@ -4,7 +4,11 @@ import dev.diversify.backend.MemoryUse;
 import dev.diversify.backend.OneDnn;
 import dev.diversify.data.TrainingBlocks;
 import dev.diversify.models.ParameterCheck;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -70,13 +74,7 @@ public final class SparkTrainer {
             long start = System.nanoTime();
             double rate = settings.learningRate(epoch);
             spark.getNetwork().setLearningRate(rate);
-            JavaRDD<String> blocks = data.epoch(sc, epoch, block, workers);
-            try {
-                spark.fitPaths(blocks, data);
-            } finally {
-                blocks.unpersist(false); // DL4J persists the keys of an epoch and leaves them
-            }
-            double loss = spark.getScore();
+            double loss = fitEpoch(spark, data, epoch, block);
             Optional<String> broken = ParameterCheck.firstNonFiniteLayer(spark.getNetwork());
             if (!Double.isFinite(loss) || broken.isPresent()) {
                 throw new IllegalStateException(stage + " diverged in epoch " + (epoch + 1) + " at learning rate "
@@ -88,6 +86,33 @@ public final class SparkTrainer {
                     (System.nanoTime() - start) / 1e9, MemoryUse.now()));
         }
         return spark.getNetwork();
+    }
+
+    /**
+     * One epoch, one averaging round at a time: each round hands exactly one block to each worker. Given a whole
+     * epoch, DL4J splits the keys at random into rounds whose sizes vary, and a worker stops after one block, so
+     * the blocks beyond one per worker in a round were never trained on: 1,792 of 2,048 images with 4 minibatches
+     * per round, 1,024 with 16 (measured). The order of the blocks is drawn from the seed and the epoch.
+     *
+     * @return the training loss, the mean over the epoch's rounds
+     */
+    private double fitEpoch(SparkComputationGraph spark, TrainingBlocks data, int epoch, int block) {
+        List<String> keys = new ArrayList<>(data.keys(epoch, block));
+        Collections.shuffle(keys, new Random(data.seed() * 1_000_003L + epoch));
+        double loss = 0;
+        int rounds = 0;
+        for (int from = 0; from < keys.size(); from += workers) {
+            List<String> round = keys.subList(from, Math.min(keys.size(), from + workers));
+            JavaRDD<String> paths = sc.parallelize(round, round.size());
+            try {
+                spark.fitPaths(paths, data);
+            } finally {
+                paths.unpersist(false); // DL4J persists the keys it trains on and leaves them
+            }
+            loss += spark.getScore();
+            rounds++;
+        }
+        return loss / rounds;
     }
 
     /** Top-1 accuracy of {@code network} on {@code data}, a fraction in [0, 1], evaluated by the executors. */

@@ -94,6 +94,66 @@ class SparkTrainerTest {
         assertTrue(parameters.get(0).equalsWithEps(parameters.get(1), 0.0), "bit for bit");
     }
 
+    /** Counts the records read through it, in this JVM (Spark local mode runs the tasks here). */
+    private record CountingSource(DatasetSource source) implements DatasetSource {
+        static final java.util.concurrent.atomic.AtomicLong READ = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public DataFormat format() {
+            return source.format();
+        }
+
+        @Override
+        public String location() {
+            return source.location();
+        }
+
+        @Override
+        public dev.diversify.data.ImageShape shape() {
+            return source.shape();
+        }
+
+        @Override
+        public int numClasses() {
+            return source.numClasses();
+        }
+
+        @Override
+        public List<String> classNames() {
+            return source.classNames();
+        }
+
+        @Override
+        public int count(Split split) {
+            return source.count(split);
+        }
+
+        @Override
+        public dev.diversify.data.LabeledImages read(Split split, int from, int to) {
+            READ.addAndGet(to - from);
+            return source.read(split, from, to);
+        }
+    }
+
+    /**
+     * Every selected record is trained on once per epoch, whatever the number of blocks per worker and round.
+     * Given a whole epoch, DL4J's split into rounds rounded down and its workers took one block each: 2,048
+     * images gave 1,792 trained with 4 minibatches per round and 1,024 with 16.
+     */
+    @Test
+    void everyRecordIsTrainedOnOncePerEpoch(JavaSparkContext sc, @TempDir Path dir) {
+        DatasetSource source = new CountingSource(synthetic(dir, 300, 10, 6));
+        int[] train = IntStream.range(0, 300).toArray();
+        Batches batches = new Batches(16, 10, SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2), null);
+        for (int averaging : new int[] {1, 4}) {
+            ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.125));
+            CountingSource.READ.set(0);
+            new SparkTrainer(sc, 2).train("coverage", network, new TrainingSettings(2, 0.01, 0.9, 1e-4, List.of(), 0.1,
+                    averaging), 16, new TrainingBlocks(source, Split.TRAIN, train, batches, 3), null, r -> { });
+            assertEquals(2 * 300, CountingSource.READ.get(), "records read in 2 epochs, averaging every " + averaging);
+        }
+    }
+
     @Test
     void refusesNaNWeightsAndStopsWhenTrainingDiverges(JavaSparkContext sc, @TempDir Path dir) {
         DatasetSource source = synthetic(dir, 64, 10, 5);
