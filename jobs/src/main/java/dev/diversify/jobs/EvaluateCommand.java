@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 + "from 28 to 32 pixels with zeros, one grey channel, normalised with the statistics of the raw "
                 + "28x28 pixels: --pad-to 32 --grey --mean 0.2860 --std 0.3530.")
 final class EvaluateCommand implements Callable<Integer> {
-    /** Images read from the files at a time: the split is streamed, never held whole. */
+    /** About the images read from the files at a time (a whole number of batches): the split is streamed. */
     private static final int CHUNK = 4096;
 
     @Spec
@@ -88,13 +88,14 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Batches batches = Batches.forEvaluation(batchSize, source.numClasses(), stats);
         int images = source.count(chosen);
+        int chunk = Math.max(1, CHUNK / batchSize) * batchSize;
         ProgressBar bar = ProgressBar.start(progress, "evaluate " + chosen.name().toLowerCase(Locale.ROOT), images,
                 "images");
         long correct = 0;
         double loss = 0;
         long nanos = 0;
-        for (int from = 0; from < images; from += CHUNK) {
-            for (DataSet batch : batches.of(source.read(chosen, from, Math.min(images, from + CHUNK)), 0)) {
+        for (int from = 0; from < images; from += chunk) {
+            for (DataSet batch : batches.of(source.read(chosen, from, Math.min(images, from + chunk)), 0)) {
                 long start = System.nanoTime();
                 INDArray probabilities = network.outputSingle(false, batch.getFeatures());
                 nanos += System.nanoTime() - start;

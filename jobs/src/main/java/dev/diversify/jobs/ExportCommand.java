@@ -36,13 +36,17 @@ final class ExportCommand implements Callable<Integer> {
     private boolean fold;
 
     @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class,
-            description = "The input shape (default: ${DEFAULT-VALUE}).")
+            description = "The input shape (default: ${DEFAULT-VALUE}, or an ONNX file's own).")
     private ImageShape input;
 
     @Override
     public Integer call() {
-        InputType inputType = InputType.convolutional(input.height(), input.width(), input.channels());
-        ComputationGraph network = ModelFiles.load(model);
+        boolean given = spec.commandLine().getParseResult().hasMatchedOption("--input");
+        InputType.InputTypeConvolutional requested = (InputType.InputTypeConvolutional) InputType.convolutional(
+                input.height(), input.width(), input.channels());
+        ModelFiles.Loaded loaded = ModelFiles.loadWithInput(model, given ? requested : null);
+        ComputationGraph network = loaded.network();
+        InputType inputType = loaded.onnxInput() != null ? loaded.onnxInput() : requested;
         int folded = 0;
         if (fold) {
             BatchNormFolding.Folded result = BatchNormFolding.fold(network);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class Normalisation {
     @Option(names = "--mean", paramLabel = "M[,M,M]", split = ",",
             description = "The per-channel mean the model was trained with, of pixels scaled to [0, 1] (default: "
-                    + "computed on the training split, as a run does).")
+                    + "computed on the images of the training split).")
     private List<Double> mean;
 
     @Option(names = "--std", paramLabel = "S[,S,S]", split = ",",

@@ -33,14 +33,6 @@ final class ProgressBar {
         return new ProgressBar(out, System.console() != null, label, total, unit);
     }
 
-    long done() {
-        return done;
-    }
-
-    long total() {
-        return total;
-    }
-
     /** Counts {@code n} more done (never past the total) and redraws when the line changes. */
     void advance(long n) {
         done = Math.min(total, done + n);

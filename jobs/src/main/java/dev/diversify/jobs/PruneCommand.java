@@ -120,7 +120,7 @@ final class PruneCommand implements Callable<Integer> {
             description = "The residual policy: coupled prunes residual channels jointly, internal leaves them (default: ${DEFAULT-VALUE}).")
     private ResidualPolicy policy;
 
-    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class, description = "The input shape (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--input", paramLabel = "CxHxW", defaultValue = "3x32x32", converter = InputShape.class, description = "The input shape (default: ${DEFAULT-VALUE}, or an ONNX file's own).")
     private ImageShape input;
 
     private static final List<Double> DEFAULT_FRACTIONS = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9);
@@ -151,8 +151,12 @@ final class PruneCommand implements Callable<Integer> {
         }
         DatasetSource dataset = target ? layout.open(data, format) : null;
         ImageShape shape = dataset != null ? dataset.shape() : input;
-        InputType inputType = InputType.convolutional(shape.height(), shape.width(), shape.channels());
-        ComputationGraph original = ModelFiles.load(model);
+        InputType.InputTypeConvolutional requested = (InputType.InputTypeConvolutional) InputType.convolutional(
+                shape.height(), shape.width(), shape.channels());
+        ModelFiles.Loaded loaded = ModelFiles.loadWithInput(model,
+                target || parsed.hasMatchedOption("--input") ? requested : null);
+        ComputationGraph original = loaded.network();
+        InputType inputType = loaded.onnxInput() != null ? loaded.onnxInput() : requested;
         ChannelGraph channels = ChannelGraph.of(original.getConfiguration(), inputType);
         PruningPlan plan;
         Map<String, Double> chosenTaus = Map.of();

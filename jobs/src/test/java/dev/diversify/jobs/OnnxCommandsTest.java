@@ -55,6 +55,14 @@ class OnnxCommandsTest {
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(after, params(again.out(), 1), "the pruned network comes back with its size");
         assertFalse(again.out().contains("ends in logits"), "the export ends in its softmax: " + again.out());
+
+        // the ONNX file directly, at its own 3x16x16 (the commands' default input is 3x32x32)
+        String fixture = FIXTURES.resolve("residual_opset11.onnx").toString();
+        CliRun direct = CliRun.of("prune", "--model", fixture, "--tau", "0.95", "--out", dir.resolve("d.zip").toString());
+        assertEquals(0, direct.exitCode(), direct.err());
+        assertEquals(9802, params(direct.out(), 1), direct.out());
+        CliRun exported = CliRun.of("export", "--model", fixture, "--onnx", dir.resolve("d.onnx").toString());
+        assertEquals(0, exported.exitCode(), exported.err());
     }
 
     @Test

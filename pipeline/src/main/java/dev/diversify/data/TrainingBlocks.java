@@ -13,7 +13,7 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p>An epoch is a list of small string keys, one per block of {@code blockSize} consecutive selected
  * records (the trainer uses one worker's averaging round: batch size x averaging frequency); the keys
- * are what Spark splits, shuffles and ships. A worker turns a key into its block by reading that record
+ * are what the trainer orders, hands one per worker per round, and Spark ships. A worker turns a key into its block by reading that record
  * range from the files, shuffling and augmenting it from the seed, epoch and block, and normalising it:
  * one {@link DataSet} {@code [blockSize, C, H, W]} that DL4J cuts into minibatches. So memory holds a
  * worker's current block, never the epoch: DL4J's direct approach instead persists every epoch's float

@@ -66,7 +66,7 @@ public final class Pipeline {
                 if (resolved.baselineModel() != null) {
                     try { // a model brought in must fit the data before hours of Spark work depend on it
                         BaselineStage.load(resolved, source);
-                    } catch (IllegalArgumentException e) {
+                    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
                         problems.add("diversify.experiments." + experiment.id() + ".baseline.model: " + e.getMessage());
                     }
                 }

@@ -51,6 +51,32 @@ public final class ModelFiles {
     }
 
     /**
+     * A model and the input shape an ONNX file was imported with.
+     *
+     * @param network   the model
+     * @param onnxInput for an ONNX file, the input it was imported for; null for a DL4J zip, which records none
+     */
+    public record Loaded(ComputationGraph network, InputType.InputTypeConvolutional onnxInput) {
+    }
+
+    /**
+     * As {@link #load(String)}, telling an ONNX file's input shape: {@code onnxInput} when given, else the file's.
+     *
+     * @throws IllegalArgumentException as {@link #load(String, InputType.InputTypeConvolutional, IUpdater, double)}
+     * @throws UncheckedIOException     when the file system cannot be reached or the file cannot be read
+     */
+    public static Loaded loadWithInput(String location, InputType.InputTypeConvolutional onnxInput) {
+        return open(location, (fs, path) -> {
+            if (isZip(fs, path)) {
+                return new Loaded(checked(path, read(fs, path)), null);
+            }
+            OnnxImport.Imported imported = importOnnx(fs, path, onnxInput,
+                    new Nesterovs(Models.DEFAULT_LEARNING_RATE, Models.DEFAULT_MOMENTUM), Models.DEFAULT_WEIGHT_DECAY);
+            return new Loaded(imported.network(), imported.input());
+        });
+    }
+
+    /**
      * Imports the ONNX file at {@code location} (any Hadoop path), as {@link #load(String,
      * InputType.InputTypeConvolutional, IUpdater, double)} does, with what the import found.
      *

@@ -70,11 +70,13 @@ public final class SparkTrainer {
                         .workerPrefetchNumBatches(2)
                         .rngSeed(data.seed()));
         SparkComputationGraph spark = new SparkComputationGraph(sc, network, master);
+        int epochsBefore = network.getConfiguration().getEpochCount();
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
             double rate = settings.learningRate(epoch);
             spark.getNetwork().setLearningRate(rate);
             double loss = fitEpoch(spark, data, epoch, block);
+            spark.getNetwork().getConfiguration().setEpochCount(epochsBefore + epoch + 1); // each round counted one
             Optional<String> broken = ParameterCheck.firstNonFiniteLayer(spark.getNetwork());
             if (!Double.isFinite(loss) || broken.isPresent()) {
                 throw new IllegalStateException(stage + " diverged in epoch " + (epoch + 1) + " at learning rate "
