@@ -91,7 +91,8 @@ final class SweepTasks {
     static ComputationGraph restore(byte[] bytes) {
         dev.diversify.backend.OneDnn.enableHelpers();
         try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
+            return dev.diversify.backend.OneDnn.useOwnBatchNorm(
+                    ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package dev.diversify.models;
 
+import dev.diversify.backend.OneDnn;
 import dev.diversify.io.HadoopFiles;
 import dev.diversify.onnx.OnnxImport;
 import java.io.FileNotFoundException;
@@ -107,7 +108,7 @@ public final class ModelFiles {
     /** {@code reader}'s result on an existing file, after enabling the oneDNN helpers; errors name the file. */
     private static <T> T open(String location, Reader<T> reader) {
         Path path = new Path(location);
-        dev.diversify.backend.OneDnn.enableHelpers();
+        OneDnn.enableHelpers();
         try {
             FileSystem fs = HadoopFiles.fileSystem(path);
             if (!fs.exists(path)) {
@@ -137,11 +138,11 @@ public final class ModelFiles {
 
     private static ComputationGraph read(FileSystem fs, Path path) throws IOException {
         try (InputStream in = fs.open(path)) {
-            return ModelSerializer.restoreComputationGraph(in, true);
+            return OneDnn.useOwnBatchNorm(ModelSerializer.restoreComputationGraph(in, true));
         } catch (RuntimeException notAGraph) {
             try (InputStream in = fs.open(path)) {
                 MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(in, true);
-                return network.toComputationGraph();
+                return OneDnn.useOwnBatchNorm(network.toComputationGraph());
             } catch (RuntimeException | IOException e) {
                 throw new IllegalArgumentException(path + ": not a DL4J model saved with ModelSerializer ("
                         + notAGraph.getMessage() + ")", e);

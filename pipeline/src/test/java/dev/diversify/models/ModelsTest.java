@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.diversify.backend.OneDnn;
 import dev.diversify.metrics.CostCounter;
 import dev.diversify.metrics.ModelCost;
+import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -59,6 +61,14 @@ class ModelsTest {
         assertTrue(OneDnn.backendHasOneDnn(), "ND4J must be the oneDNN build");
         assertEquals(List.of(), OneDnn.layersWithoutHelper(graph),
                 "every convolution, batch norm and pooling layer runs on oneDNN");
+    }
+
+    /** Layers are created anew when a model is read: its batch norms must get {@code OneDnnBatchNorm} again. */
+    @Test
+    void aModelReadFromAFileRunsOnOneDnnToo(@TempDir Path dir) {
+        String file = dir.resolve("model.zip").toString();
+        ModelFiles.save(Models.build(ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25)), file);
+        assertEquals(List.of(), OneDnn.layersWithoutHelper(ModelFiles.load(file)));
     }
 
     @Test

@@ -1,0 +1,38 @@
+package dev.diversify.train;
+
+import dev.diversify.backend.OneDnn;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * Gives each Spark worker's network our oneDNN batch norm ({@link OneDnn#useOwnBatchNorm}) before it
+ * trains: DL4J Spark creates the workers' networks itself, with DL4J's own helpers.
+ */
+final class BatchNormHook implements TrainingHook {
+    @Override
+    public void preUpdate(DataSet minibatch, Model model) {
+        install(model);
+    }
+
+    @Override
+    public void preUpdate(MultiDataSet minibatch, Model model) {
+        install(model);
+    }
+
+    @Override
+    public void postUpdate(DataSet minibatch, Model model) {
+    }
+
+    @Override
+    public void postUpdate(MultiDataSet minibatch, Model model) {
+    }
+
+    private static void install(Model model) {
+        if (model instanceof ComputationGraph graph) {
+            OneDnn.useOwnBatchNorm(graph);
+        }
+    }
+}
