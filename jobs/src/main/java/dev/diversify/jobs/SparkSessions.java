@@ -35,8 +35,13 @@ final class SparkSessions {
         // and executors keep a copy of each) only after a GC of the driver, which is rare in a driver
         // that allocates little: collect every minute so that executor memory stays flat.
         fill(builder, given, "spark.cleaner.periodicGC.interval", "1min");
-        fill(builder, given, "spark.executor.extraJavaOptions",
-                "-D" + OneDnn.HELPERS_DISABLE_PROPERTY + "=false");
+        StringBuilder executorOptions = new StringBuilder("-D" + OneDnn.HELPERS_DISABLE_PROPERTY + "=false");
+        for (String property : new String[] {OneDnn.BATCH_NORM_PROPERTY, OneDnn.CONVOLUTION_PROPERTY}) {
+            if (System.getProperty(property) != null) { // the driver's choice of layers holds on the executors too
+                executorOptions.append(" -D").append(property).append('=').append(System.getProperty(property));
+            }
+        }
+        fill(builder, given, "spark.executor.extraJavaOptions", executorOptions.toString());
         return builder.getOrCreate();
     }
 

@@ -11,21 +11,30 @@ import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 
 /**
- * Keeps DL4J on its fast CPU path: oneDNN layer helpers for convolution and pooling, and our own
- * {@link OneDnnBatchNorm} for batch norm. DL4J switches every helper off unless
- * {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each time a layer is
- * created, so setting it before the first network is built works in any JVM (driver, executor, test).
- * The other half of that fix is {@code org.nd4j.nativeblas.Nd4jCpu}.
+ * Keeps DL4J on its fast CPU path: convolution and batch norm on our own oneDNN layers
+ * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}), pooling on DL4J's oneDNN helper. DL4J switches
+ * every helper off unless {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each
+ * time a layer is created, so setting it before the first network is built works in any JVM (driver,
+ * executor, test). The other half of that fix is {@code org.nd4j.nativeblas.Nd4jCpu}.
  */
 public final class OneDnn {
     /** The system property DL4J reads: helpers are on only when it is {@code false}. */
     public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
 
     /**
-     * The system property that keeps DL4J's own batch-norm helper when set to {@code dl4j} (to compare,
-     * or to rule ours out); by default every batch norm runs on {@link OneDnnBatchNorm}.
+     * The system property that keeps DL4J's own oneDNN helper for batch norm when set to {@code dl4j}
+     * (to compare, or to rule ours out); by default batch norm runs on {@link OneDnnBatchNorm}.
      */
     public static final String BATCH_NORM_PROPERTY = "diversify.batchnorm";
+
+    /**
+     * The system property that keeps DL4J's own oneDNN helper for convolutions when set to {@code dl4j};
+     * by default they run on {@link OneDnnConvolution}.
+     */
+    public static final String CONVOLUTION_PROPERTY = "diversify.convolution";
+
+    private static final Field CONVOLUTION_HELPER = helperField(ConvolutionLayer.class);
+    private static final Field BATCH_NORM_HELPER = helperField(BatchNormalization.class);
 
     private OneDnn() {
     }
@@ -43,42 +52,49 @@ public final class OneDnn {
     }
 
     /**
-     * Gives every batch-norm layer of {@code graph} that has DL4J's oneDNN helper an {@link OneDnnBatchNorm}
-     * instead; layers without a helper (helpers disabled, fixed gamma and beta) keep DL4J's built-in path.
-     * DL4J picks its helper when it creates a layer, and has no setting to choose another, hence the
-     * reflection; call this after every {@code init()} (layers are created anew by {@code init}, {@code clone}
-     * and by DL4J Spark's workers, where {@code train.BatchNormHook} calls it). Idempotent.
+     * Gives every convolution and batch-norm layer of {@code graph} that has DL4J's oneDNN helper ours
+     * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) instead, unless {@value #CONVOLUTION_PROPERTY}
+     * or {@value #BATCH_NORM_PROPERTY} is {@code dl4j}; layers without a helper (helpers disabled, fixed
+     * gamma and beta) keep DL4J's built-in path.
+     * DL4J picks its helper when it creates a layer and has no setting to choose another, hence the
+     * reflection. Call this after every {@code init()}: layers are created anew by {@code init},
+     * {@code clone} and by DL4J Spark's workers (where {@code train.OneDnnHook} calls it). Idempotent.
      *
      * @return {@code graph}
      */
-    public static ComputationGraph useOwnBatchNorm(ComputationGraph graph) {
-        if ("dl4j".equals(System.getProperty(BATCH_NORM_PROPERTY))) {
-            return graph;
-        }
+    public static ComputationGraph useOwnHelpers(ComputationGraph graph) {
+        boolean batchNorm = ours(BATCH_NORM_PROPERTY);
+        boolean convolution = ours(CONVOLUTION_PROPERTY);
         for (Layer layer : graph.getLayers()) {
-            if (layer instanceof BatchNormalization bn && bn.getHelper() != null
-                    && !(bn.getHelper() instanceof OneDnnBatchNorm)) {
-                try {
-                    BN_HELPER.set(bn, new OneDnnBatchNorm());
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot replace DL4J's batch-norm helper", e);
-                }
+            LayerHelper helper = layer.getHelper();
+            if (helper == null || helper instanceof OneDnnConvolution || helper instanceof OneDnnBatchNorm) {
+                continue;
+            }
+            if (convolution && layer.getClass() == ConvolutionLayer.class) {
+                boolean hasBias = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.getConfig()).hasBias();
+                replace(CONVOLUTION_HELPER, layer, new OneDnnConvolution(hasBias));
+            } else if (batchNorm && layer.getClass() == BatchNormalization.class) {
+                replace(BATCH_NORM_HELPER, layer, new OneDnnBatchNorm());
             }
         }
         return graph;
     }
 
     /**
-     * The convolution, batch-norm and pooling layers of an initialised graph that did not get a
-     * oneDNN helper (DL4J's for convolution and pooling, {@link OneDnnBatchNorm} for batch norm), as
-     * {@code name (LayerClass)}. Empty means every such layer runs on oneDNN.
+     * The convolution, batch-norm and pooling layers of an initialised graph that do not run on the oneDNN
+     * implementation they should (ours for convolution and batch norm unless a property chose DL4J's helper,
+     * DL4J's helper for pooling), as {@code name (LayerClass)}. Empty means every such layer does.
      */
     public static List<String> layersWithoutHelper(ComputationGraph graph) {
         List<String> missing = new ArrayList<>();
         for (Layer layer : graph.getLayers()) {
             LayerHelper helper = layer.getHelper();
-            boolean onOneDnn = layer.getClass() == BatchNormalization.class ? helper instanceof OneDnnBatchNorm
-                    : helper != null && helper.getClass().getSimpleName().startsWith("MKLDNN");
+            boolean dl4js = helper != null && helper.getClass().getSimpleName().startsWith("MKLDNN");
+            boolean onOneDnn = layer.getClass() == BatchNormalization.class
+                    ? ours(BATCH_NORM_PROPERTY) ? helper instanceof OneDnnBatchNorm : dl4js
+                    : layer.getClass() == ConvolutionLayer.class
+                    ? ours(CONVOLUTION_PROPERTY) ? helper instanceof OneDnnConvolution : dl4js
+                    : dl4js;
             if (expectsHelper(layer) && !onOneDnn) {
                 missing.add(layer.getConfig().getLayerName() + " (" + layer.getClass().getSimpleName() + ")");
             }
@@ -86,15 +102,25 @@ public final class OneDnn {
         return missing;
     }
 
-    private static final Field BN_HELPER = batchNormHelperField();
+    private static boolean ours(String property) {
+        return !"dl4j".equals(System.getProperty(property));
+    }
 
-    private static Field batchNormHelperField() {
+    private static void replace(Field field, Layer layer, LayerHelper helper) {
         try {
-            Field field = BatchNormalization.class.getDeclaredField("helper");
+            field.set(layer, helper);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot replace DL4J's helper of " + layer.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static Field helperField(Class<?> layerClass) {
+        try {
+            Field field = layerClass.getDeclaredField("helper");
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError("DL4J's BatchNormalization layer has no 'helper' field: " + e);
+            throw new ExceptionInInitializerError("DL4J's " + layerClass.getSimpleName() + " has no 'helper' field: " + e);
         }
     }
 

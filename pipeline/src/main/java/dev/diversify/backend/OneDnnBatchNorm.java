@@ -1,11 +1,14 @@
 package dev.diversify.backend;
 
+import static dev.diversify.backend.Dnnl.CPU;
+import static dev.diversify.backend.Dnnl.dense;
+import static dev.diversify.backend.Dnnl.unbound;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
@@ -21,7 +24,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,7 +41,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * time, as DL4J's helpers do. The batch variance is the biased one (divided by N*H*W), as in DL4J.
  */
 public final class OneDnnBatchNorm implements BatchNormalizationHelper {
-    private static final engine CPU = new engine(engine.kind.cpu, 0);
     private static final int MAX_SHAPES = 8;
 
     private final stream stream = new stream(CPU);
@@ -136,11 +137,6 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
         return x.dataType() == DataType.FLOAT && x.rank() == 4 && format == CNN2DFormat.NCHW;
     }
 
-    /** {@code a} itself when its elements lie contiguously in C order (oneDNN reads it by address), else a copy. */
-    private static INDArray dense(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-    }
-
     private Primitives primitives(long[] dims, float eps, boolean training) {
         String key = java.util.Arrays.toString(dims) + eps + training;
         return byShape.computeIfAbsent(key, k -> new Primitives(dims, eps, training));
@@ -206,14 +202,9 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
             backwardArgs.put(dnnl.DNNL_ARG_DIFF_SHIFT, diffShift);
         }
 
-        /** Points {@code m} at {@code a}'s elements; {@code a} is C-contiguous (a view's address includes its offset). */
         Primitives bind(memory m, INDArray a) {
-            m.set_data_handle(a.data().addressPointer());
+            Dnnl.bind(m, a);
             return this;
-        }
-
-        private static memory unbound(memory.desc desc) {
-            return new memory(desc, CPU, new org.bytedeco.javacpp.Pointer());
         }
 
         @Override

@@ -91,7 +91,7 @@ final class SweepTasks {
     static ComputationGraph restore(byte[] bytes) {
         dev.diversify.backend.OneDnn.enableHelpers();
         try {
-            return dev.diversify.backend.OneDnn.useOwnBatchNorm(
+            return dev.diversify.backend.OneDnn.useOwnHelpers(
                     ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

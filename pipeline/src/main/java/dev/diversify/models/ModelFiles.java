@@ -138,11 +138,11 @@ public final class ModelFiles {
 
     private static ComputationGraph read(FileSystem fs, Path path) throws IOException {
         try (InputStream in = fs.open(path)) {
-            return OneDnn.useOwnBatchNorm(ModelSerializer.restoreComputationGraph(in, true));
+            return OneDnn.useOwnHelpers(ModelSerializer.restoreComputationGraph(in, true));
         } catch (RuntimeException notAGraph) {
             try (InputStream in = fs.open(path)) {
                 MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(in, true);
-                return OneDnn.useOwnBatchNorm(network.toComputationGraph());
+                return OneDnn.useOwnHelpers(network.toComputationGraph());
             } catch (RuntimeException | IOException e) {
                 throw new IllegalArgumentException(path + ": not a DL4J model saved with ModelSerializer ("
                         + notAGraph.getMessage() + ")", e);

@@ -76,7 +76,7 @@ public final class Models {
         OneDnn.enableHelpers();
         ComputationGraph graph = new ComputationGraph(configuration);
         graph.init();
-        return OneDnn.useOwnBatchNorm(graph);
+        return OneDnn.useOwnHelpers(graph);
     }
 
     /** The convolutional input type of {@code spec}: {@code [N, inputChannels, inputHeight, inputWidth]}. */

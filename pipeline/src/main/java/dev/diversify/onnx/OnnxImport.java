@@ -195,7 +195,7 @@ public final class OnnxImport {
         OneDnn.enableHelpers();
         ComputationGraph network = new ComputationGraph(conf);
         network.init();
-        OneDnn.useOwnBatchNorm(network);
+        OneDnn.useOwnHelpers(network);
         params.forEach((vertex, table) -> table.forEach((key, value) -> {
             INDArray param = network.getLayer(vertex).getParam(key);
             param.assign(value.reshape(param.shape()));

@@ -68,7 +68,7 @@ public final class SparkTrainer {
                         .batchSizePerWorker(batchSize)
                         .averagingFrequency(settings.averagingFrequency())
                         .workerPrefetchNumBatches(2)
-                        .trainingHooks(new BatchNormHook())
+                        .trainingHooks(new OneDnnHook())
                         .rngSeed(data.seed()));
         SparkComputationGraph spark = new SparkComputationGraph(sc, network, master);
         int epochsBefore = network.getConfiguration().getEpochCount();

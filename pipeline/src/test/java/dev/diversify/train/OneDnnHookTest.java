@@ -11,15 +11,15 @@ import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 
-class BatchNormHookTest {
+class OneDnnHookTest {
     /** DL4J Spark's workers build their networks with DL4J's helpers; the hook swaps ours in before training. */
     @Test
-    void aWorkersNetworkGetsOurBatchNormBeforeItTrains() {
+    void aWorkersNetworkGetsOurConvolutionAndBatchNormBeforeItTrains() {
         ComputationGraph worker = new ComputationGraph(Models.configuration(ModelSpec.cifar(Architecture.RESNET20, 10)));
         worker.init();
         assertTrue(OneDnn.layersWithoutHelper(worker).stream().anyMatch(l -> l.contains("BatchNormalization")),
                 "as DL4J Spark's worker creates it");
-        new BatchNormHook().preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+        new OneDnnHook().preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
         assertEquals(List.of(), OneDnn.layersWithoutHelper(worker));
     }
 }

@@ -8,10 +8,10 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * Gives each Spark worker's network our oneDNN batch norm ({@link OneDnn#useOwnBatchNorm}) before it
- * trains: DL4J Spark creates the workers' networks itself, with DL4J's own helpers.
+ * Gives each Spark worker's network our oneDNN convolution and batch norm ({@link OneDnn#useOwnHelpers})
+ * before it trains: DL4J Spark creates the workers' networks itself, with DL4J's own helpers.
  */
-final class BatchNormHook implements TrainingHook {
+final class OneDnnHook implements TrainingHook {
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
         install(model);
@@ -32,7 +32,7 @@ final class BatchNormHook implements TrainingHook {
 
     private static void install(Model model) {
         if (model instanceof ComputationGraph graph) {
-            OneDnn.useOwnBatchNorm(graph);
+            OneDnn.useOwnHelpers(graph);
         }
     }
 }

@@ -1,0 +1,70 @@
+package dev.diversify.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diversify.models.Architecture;
+import dev.diversify.models.ModelSpec;
+import dev.diversify.models.Models;
+import java.util.List;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Our oneDNN layers in a whole network, against DL4J's helpers. */
+class OneDnnTest {
+    /**
+     * A residual network's gradients, workspaces on. Compared by norm, not element by element: float
+     * rounding moves a pre-activation that sits within 1e-6 of zero to the other side of a ReLU, which
+     * changes single elements of the gradient below it (measured with our batch norm alone: one such
+     * element moved a bias gradient by 1 % and, through the layers below, a gamma gradient by 1.6 %).
+     * A wrong statistic, a missing term of a backward pass, a wrong padding or channel is off by tens of percent.
+     */
+    @Test
+    void aNetworksGradientsMatchDl4jsHelpers() {
+        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
+        ComputationGraph ours = Models.build(spec);
+        assertEquals(List.of(), OneDnn.layersWithoutHelper(ours));
+        ComputationGraph dl4j = withDl4jHelpers(() -> Models.build(spec));
+        dl4j.setParams(ours.params());
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, 10);
+        for (int i = 0; i < 16; i++) {
+            labels.putScalar(i, i % 10, 1);
+        }
+        Nd4j.getRandom().setSeed(7);
+        INDArray images = Nd4j.rand(DataType.FLOAT, 16, 3, 32, 32);
+        for (ComputationGraph network : List.of(ours, dl4j)) {
+            network.setInputs(images);
+            network.setLabels(labels);
+            network.computeGradientAndScore();
+        }
+        assertEquals(dl4j.score(), ours.score(), 1e-5, "loss");
+        dl4j.gradient().gradientForVariable().forEach((name, expected) -> {
+            double norm = expected.norm2Number().doubleValue();
+            double diff = expected.sub(ours.gradient().getGradientFor(name)).norm2Number().doubleValue();
+            assertTrue(diff <= 0.05 * Math.max(norm, 1e-3), name + ": relative difference " + diff / norm);
+        });
+    }
+
+    @Test
+    void thePropertiesKeepDl4jsHelpers() {
+        ComputationGraph graph = withDl4jHelpers(() -> Models.build(ModelSpec.cifar(Architecture.RESNET20, 10)));
+        List<String> notOurs = OneDnn.layersWithoutHelper(graph);
+        assertTrue(notOurs.stream().anyMatch(l -> l.contains("BatchNormalization")), notOurs.toString());
+        assertTrue(notOurs.stream().anyMatch(l -> l.contains("ConvolutionLayer")), notOurs.toString());
+    }
+
+    private static ComputationGraph withDl4jHelpers(Supplier<ComputationGraph> build) {
+        System.setProperty(OneDnn.BATCH_NORM_PROPERTY, "dl4j");
+        System.setProperty(OneDnn.CONVOLUTION_PROPERTY, "dl4j");
+        try {
+            return build.get();
+        } finally {
+            System.clearProperty(OneDnn.BATCH_NORM_PROPERTY);
+            System.clearProperty(OneDnn.CONVOLUTION_PROPERTY);
+        }
+    }
+}
