@@ -41,7 +41,10 @@ final class SparkSessions {
                 executorOptions.append(" -D").append(property).append('=').append(System.getProperty(property));
             }
         }
-        fill(builder, given, "spark.executor.extraJavaOptions", executorOptions.toString());
+        // added to the user's own executor options, not dropped when there are some: without the first,
+        // DL4J runs pooling without oneDNN on the executors
+        String userOptions = given.get("spark.executor.extraJavaOptions", "");
+        builder.config("spark.executor.extraJavaOptions", (userOptions + " " + executorOptions).trim());
         return builder.getOrCreate();
     }
 

@@ -1,5 +1,6 @@
 package dev.diversify.backend;
 
+import java.util.List;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.Pointer;
@@ -37,6 +38,16 @@ final class Dnnl {
     /** Points {@code m} at {@code a}'s elements; {@code a} is dense (a view's address includes its offset). */
     static void bind(memory m, INDArray a) {
         m.set_data_handle(a.data().addressPointer());
+    }
+
+    /**
+     * Adds {@code a} to {@code held} and returns it. oneDNN reads and writes arrays by address: each call
+     * keeps the arrays it binds in a list that it fences after the stream is done, or, outside DL4J's
+     * workspaces, a garbage collection in between could free one (a dense copy, a reorder buffer).
+     */
+    static INDArray held(List<INDArray> held, INDArray a) {
+        held.add(a);
+        return a;
     }
 
     /** A memory object of {@code desc} that is bound to arrays call by call. */

@@ -52,10 +52,12 @@ public final class OneDnn {
     }
 
     /**
-     * Gives every convolution and batch-norm layer of {@code graph} that has DL4J's oneDNN helper ours
-     * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) instead, unless {@value #CONVOLUTION_PROPERTY}
-     * or {@value #BATCH_NORM_PROPERTY} is {@code dl4j}; layers without a helper (helpers disabled, fixed
-     * gamma and beta) keep DL4J's built-in path.
+     * Gives every convolution and batch-norm layer of {@code graph} our oneDNN implementation
+     * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) as its helper, unless {@value #CONVOLUTION_PROPERTY}
+     * or {@value #BATCH_NORM_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
+     * {@code true} (an opt-out for debugging); batch norms with fixed gamma and beta keep DL4J's path.
+     * Ours does not depend on DL4J's helpers being on: a Spark executor started without that property
+     * still gets it.
      * DL4J picks its helper when it creates a layer and has no setting to choose another, hence the
      * reflection. Call this after every {@code init()}: layers are created anew by {@code init},
      * {@code clone} and by DL4J Spark's workers (where {@code train.OneDnnHook} calls it). Idempotent.
@@ -63,17 +65,21 @@ public final class OneDnn {
      * @return {@code graph}
      */
     public static ComputationGraph useOwnHelpers(ComputationGraph graph) {
+        if ("true".equals(System.getProperty(HELPERS_DISABLE_PROPERTY))) {
+            return graph;
+        }
         boolean batchNorm = ours(BATCH_NORM_PROPERTY);
         boolean convolution = ours(CONVOLUTION_PROPERTY);
         for (Layer layer : graph.getLayers()) {
             LayerHelper helper = layer.getHelper();
-            if (helper == null || helper instanceof OneDnnConvolution || helper instanceof OneDnnBatchNorm) {
+            if (helper instanceof OneDnnConvolution || helper instanceof OneDnnBatchNorm) {
                 continue;
             }
             if (convolution && layer.getClass() == ConvolutionLayer.class) {
                 boolean hasBias = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.getConfig()).hasBias();
                 replace(CONVOLUTION_HELPER, layer, new OneDnnConvolution(hasBias));
-            } else if (batchNorm && layer.getClass() == BatchNormalization.class) {
+            } else if (batchNorm && layer.getClass() == BatchNormalization.class
+                    && !((org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.getConfig()).isLockGammaBeta()) {
                 replace(BATCH_NORM_HELPER, layer, new OneDnnBatchNorm());
             }
         }

@@ -2,9 +2,15 @@ package dev.diversify.backend;
 
 import static dev.diversify.backend.Dnnl.CPU;
 import static dev.diversify.backend.Dnnl.dense;
+import static dev.diversify.backend.Dnnl.held;
+import static dev.diversify.backend.Dnnl.isDense;
 import static dev.diversify.backend.Dnnl.unbound;
 
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
@@ -49,6 +55,9 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
         protected boolean removeEldestEntry(Map.Entry<String, Primitives> eldest) {
             boolean full = size() > MAX_SHAPES;
             if (full) {
+                if (eldest.getValue() == lastTraining) {
+                    lastTraining = null; // its backward pass, if one comes, is left to DL4J
+                }
                 eldest.getValue().close();
             }
             return full;
@@ -57,6 +66,7 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
     private INDArray batchMean;
     private INDArray batchVariance;
     private Primitives lastTraining;
+    private int declined;
 
     @Override
     public boolean checkSupported() {
@@ -73,9 +83,11 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
                               INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         if (!handles(x, format) || gamma == null || beta == null) {
             lastTraining = null;
+            declined++;
             return null;
         }
-        x = dense(x);
+        List<INDArray> held = new ArrayList<>();
+        x = held(held, dense(x));
         Primitives p = primitives(x.shape(), (float) eps, training);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
         if (training) {
@@ -90,10 +102,11 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
             var = batchVariance;
             lastTraining = p;
         }
-        p.bind(p.src, x).bind(p.dst, out).bind(p.mean, dense(mean)).bind(p.variance, dense(var))
-                .bind(p.scale, dense(gamma)).bind(p.shift, dense(beta));
+        p.bind(p.src, x).bind(p.dst, out).bind(p.mean, held(held, dense(mean))).bind(p.variance, held(held, dense(var)))
+                .bind(p.scale, held(held, dense(gamma))).bind(p.shift, held(held, dense(beta)));
         p.forward.execute(stream, p.forwardArgs);
         stream._wait();
+        Reference.reachabilityFence(held);
         return out;
     }
 
@@ -103,19 +116,27 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         Primitives p = lastTraining;
         if (p == null || !handles(input, format) || gamma == null || beta == null || dGammaView == null
-                || !java.util.Arrays.equals(p.dims, input.shape())) {
+                || !isDense(dGammaView) || !isDense(dBetaView) || !Arrays.equals(p.dims, input.shape())) {
+            declined++;
             return null;
         }
+        List<INDArray> held = new ArrayList<>();
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        p.bind(p.src, dense(input)).bind(p.diffDst, dense(epsilon)).bind(p.diffSrc, dx)
-                .bind(p.mean, batchMean).bind(p.variance, batchVariance).bind(p.scale, dense(gamma)).bind(p.shift, dense(beta))
-                .bind(p.diffScale, dGammaView).bind(p.diffShift, dBetaView);
+        p.bind(p.src, held(held, dense(input))).bind(p.diffDst, held(held, dense(epsilon))).bind(p.diffSrc, dx)
+                .bind(p.mean, batchMean).bind(p.variance, batchVariance).bind(p.scale, held(held, dense(gamma)))
+                .bind(p.shift, held(held, dense(beta))).bind(p.diffScale, dGammaView).bind(p.diffShift, dBetaView);
         p.backward.execute(stream, p.backwardArgs);
         stream._wait();
+        Reference.reachabilityFence(held);
         Gradient g = new DefaultGradient();
         g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
         g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
         return new Pair<>(g, dx);
+    }
+
+    /** How many calls this left to DL4J's built-in path (a layout or data type it does not handle). */
+    int declined() {
+        return declined;
     }
 
     @Override
@@ -138,7 +159,7 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
     }
 
     private Primitives primitives(long[] dims, float eps, boolean training) {
-        String key = java.util.Arrays.toString(dims) + eps + training;
+        String key = Arrays.toString(dims) + eps + training;
         return byShape.computeIfAbsent(key, k -> new Primitives(dims, eps, training));
     }
 

@@ -2,11 +2,15 @@ package dev.diversify.backend;
 
 import static dev.diversify.backend.Dnnl.CPU;
 import static dev.diversify.backend.Dnnl.dense;
+import static dev.diversify.backend.Dnnl.held;
 import static dev.diversify.backend.Dnnl.isDense;
 import static dev.diversify.backend.Dnnl.unbound;
 
+import java.lang.ref.Reference;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
@@ -88,18 +92,21 @@ public final class OneDnnConvolution implements ConvolutionHelper {
             declined++;
             return null;
         }
+        List<INDArray> held = new ArrayList<>();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, p.outShape, 'c');
-        // the reordered input lives as long as the layer's activations, for the backward-weights pass
-        reorderedInput = p.src.in(dense(input), workspaceMgr, ArrayType.ACTIVATIONS, stream);
-        reorderedFrom = input;
-        p.weights.in(dense(weights), workspaceMgr, ArrayType.FF_WORKING_MEM, stream);
+        // the reordered input lives as long as the layer's activations when the backward-weights pass can use it
+        ArrayType kept = p.weightsSrcIsForwardSrc ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM;
+        reorderedInput = p.src.in(held(held, dense(input)), workspaceMgr, kept, stream, held);
+        reorderedFrom = p.weightsSrcIsForwardSrc ? input : null;
+        p.weights.in(held(held, dense(weights)), workspaceMgr, ArrayType.FF_WORKING_MEM, stream, held);
         if (hasBias) {
-            Dnnl.bind(p.bias, dense(bias));
+            Dnnl.bind(p.bias, held(held, dense(bias)));
         }
-        p.dst.outBuffer(out, workspaceMgr, ArrayType.FF_WORKING_MEM);
+        p.dst.outBuffer(out, workspaceMgr, ArrayType.FF_WORKING_MEM, held);
         p.forward.execute(stream, p.forwardArgs);
         p.dst.out(stream);
         stream._wait();
+        Reference.reachabilityFence(held);
         return out;
     }
 
@@ -119,31 +126,35 @@ public final class OneDnnConvolution implements ConvolutionHelper {
             return null;
         }
         ArrayType working = ArrayType.BP_WORKING_MEM;
+        List<INDArray> held = new ArrayList<>();
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        INDArray diffDst = dense(delta);
-        INDArray dataDiffDst = p.dataDiffDst.in(diffDst, workspaceMgr, working, stream);
-        p.dataWeights.in(dense(weights), workspaceMgr, working, stream);
-        p.diffSrc.outBuffer(dx, workspaceMgr, working);
+        INDArray diffDst = held(held, dense(delta));
+        INDArray dataDiffDst = p.dataDiffDst.in(diffDst, workspaceMgr, working, stream, held);
+        p.dataWeights.in(held(held, dense(weights)), workspaceMgr, working, stream, held);
+        p.diffSrc.outBuffer(dx, workspaceMgr, working, held);
         p.backwardData.execute(stream, p.backwardDataArgs);
         p.diffSrc.out(stream);
 
-        if (p.weightsSrcIsForwardSrc && reorderedFrom == input && reorderedInput != null) {
-            Dnnl.bind(p.weightsSrc.primitive, reorderedInput);
+        if (reorderedFrom == input && reorderedInput != null) {
+            Dnnl.bind(p.weightsSrc.primitive, held(held, reorderedInput));
         } else {
-            p.weightsSrc.in(dense(input), workspaceMgr, working, stream);
+            p.weightsSrc.in(held(held, dense(input)), workspaceMgr, working, stream, held);
         }
         if (p.weightsDiffDstIsDataDiffDst && dataDiffDst != null) {
             Dnnl.bind(p.weightsDiffDst.primitive, dataDiffDst);
         } else {
-            p.weightsDiffDst.in(diffDst, workspaceMgr, working, stream);
+            p.weightsDiffDst.in(diffDst, workspaceMgr, working, stream, held);
         }
-        p.diffWeights.outBuffer(weightGradView, workspaceMgr, working);
+        p.diffWeights.outBuffer(weightGradView, workspaceMgr, working, held);
         if (hasBias) {
             Dnnl.bind(p.diffBias, biasGradView);
         }
         p.backwardWeights.execute(stream, p.backwardWeightsArgs);
         p.diffWeights.out(stream);
         stream._wait();
+        Reference.reachabilityFence(held);
+        reorderedInput = null;
+        reorderedFrom = null;
 
         Gradient g = new DefaultGradient();
         if (hasBias) {
@@ -239,22 +250,25 @@ public final class OneDnnConvolution implements ConvolutionHelper {
          *
          * @return the buffer, or null when the primitive reads {@code array} itself
          */
-        INDArray in(INDArray array, LayerWorkspaceMgr workspaceMgr, ArrayType working, stream stream) {
+        INDArray in(INDArray array, LayerWorkspaceMgr workspaceMgr, ArrayType working, stream stream,
+                    List<INDArray> held) {
             Dnnl.bind(user, array);
             if (reorder == null) {
                 return null;
             }
-            INDArray buffer = workspaceMgr.createUninitialized(working, DataType.FLOAT, new long[] {bufferFloats}, 'c');
+            INDArray buffer = held(held, workspaceMgr.createUninitialized(working, DataType.FLOAT,
+                    new long[] {bufferFloats}, 'c'));
             Dnnl.bind(primitive, buffer);
             reorder.execute(stream, reorderArgs);
             return buffer;
         }
 
         /** Binds an output array, and the working-memory buffer the primitive writes first when layouts differ. */
-        void outBuffer(INDArray array, LayerWorkspaceMgr workspaceMgr, ArrayType working) {
+        void outBuffer(INDArray array, LayerWorkspaceMgr workspaceMgr, ArrayType working, List<INDArray> held) {
             Dnnl.bind(user, array);
             if (reorder != null) {
-                Dnnl.bind(primitive, workspaceMgr.createUninitialized(working, DataType.FLOAT, new long[] {bufferFloats}, 'c'));
+                Dnnl.bind(primitive, held(held, workspaceMgr.createUninitialized(working, DataType.FLOAT,
+                        new long[] {bufferFloats}, 'c')));
             }
         }
 

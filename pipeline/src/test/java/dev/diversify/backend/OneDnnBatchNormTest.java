@@ -1,18 +1,16 @@
 package dev.diversify.backend;
 
+import static dev.diversify.backend.LoneLayers.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,8 +22,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** {@link OneDnnBatchNorm} computes what DL4J's built-in batch norm computes, forward and backward. */
 class OneDnnBatchNormTest {
-    private static final double TOLERANCE = 1e-4;
-
     /** Training forward, backward (input, gamma and beta gradients, running-statistics updates) and inference. */
     @ParameterizedTest
     @ValueSource(chars = {'c', 'f'})
@@ -54,6 +50,7 @@ class OneDnnBatchNormTest {
             assertClose(expected.getFirst().getGradientFor(key), actual.getFirst().getGradientFor(key), key);
         }
         assertClose(builtIn.activate(x, false, mgr), ours.activate(x, false, mgr), "inference output (running statistics)");
+        assertEquals(0, ((OneDnnBatchNorm) ours.getHelper()).declined(), "a match must come from our batch norm");
     }
 
     /** DL4J hands a batch norm after a dense layer to its helper as [N, C, 1, 1]. */
@@ -70,6 +67,7 @@ class OneDnnBatchNormTest {
         INDArray epsilon = Nd4j.randn(DataType.FLOAT, 9, 6);
         assertClose(builtIn.backpropGradient(epsilon, mgr).getSecond(), ours.backpropGradient(epsilon, mgr).getSecond(),
                 "gradient of the input");
+        assertEquals(0, ((OneDnnBatchNorm) ours.getHelper()).declined(), "a match must come from our batch norm");
     }
 
     /** A lone batch-norm layer; {@code helped} false gives DL4J's built-in implementation (helpers off). */
@@ -78,29 +76,6 @@ class OneDnnBatchNormTest {
                 .addInputs("in").setInputTypes(input)
                 .addLayer("bn", new BatchNormalization.Builder().cudnnAllowFallback(false).build(), "in")
                 .setOutputs("bn").build();
-        String property = OneDnn.HELPERS_DISABLE_PROPERTY;
-        String before = System.getProperty(property);
-        System.setProperty(property, helped ? "false" : "true");
-        try {
-            ComputationGraph graph = new ComputationGraph(conf);
-            graph.init();
-            graph.initGradientsView();
-            OneDnn.useOwnHelpers(graph);
-            return graph.getLayer("bn");
-        } finally {
-            if (before == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, before);
-            }
-        }
-    }
-
-    private static void assertClose(INDArray expected, INDArray actual, String what) {
-        assertEquals(List.of(expected.shape().length), List.of(actual.shape().length), what + ": rank");
-        double scale = Math.max(1, expected.amaxNumber().doubleValue());
-        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE).reshape(expected.shape()))
-                .amaxNumber().doubleValue();
-        assertTrue(diff <= TOLERANCE * scale, what + ": max difference " + diff + " (scale " + scale + ")");
+        return LoneLayers.lone(conf, "bn", helped);
     }
 }

@@ -1,11 +1,10 @@
 package dev.diversify.backend;
 
+import static dev.diversify.backend.LoneLayers.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -13,7 +12,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,8 +23,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** {@link OneDnnConvolution} computes what DL4J's built-in convolution computes, forward and backward. */
 class OneDnnConvolutionTest {
-    private static final double TOLERANCE = 1e-4;
-
     /**
      * Geometries: "same" with even and odd sides (DL4J pads more after than before), 1x1 with stride 2 (a
      * ResNet shortcut: the last row is never read, a negative padding for oneDNN), 1x1 (whose weight
@@ -78,28 +74,6 @@ class OneDnnConvolutionTest {
                         .dilation(dilation, dilation).convolutionMode(mode).nOut(5).hasBias(bias)
                         .activation(Activation.IDENTITY).cudnnAllowFallback(false).build(), "in")
                 .setOutputs("conv").build();
-        String before = System.getProperty(OneDnn.HELPERS_DISABLE_PROPERTY);
-        System.setProperty(OneDnn.HELPERS_DISABLE_PROPERTY, helped ? "false" : "true");
-        try {
-            ComputationGraph graph = new ComputationGraph(conf);
-            graph.init();
-            graph.initGradientsView();
-            OneDnn.useOwnHelpers(graph);
-            return graph.getLayer("conv");
-        } finally {
-            if (before == null) {
-                System.clearProperty(OneDnn.HELPERS_DISABLE_PROPERTY);
-            } else {
-                System.setProperty(OneDnn.HELPERS_DISABLE_PROPERTY, before);
-            }
-        }
-    }
-
-    private static void assertClose(INDArray expected, INDArray actual, String what) {
-        assertEquals(List.of(expected.length()), List.of(actual.length()), what + ": size");
-        double scale = Math.max(1, expected.amaxNumber().doubleValue());
-        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE).reshape(expected.shape()))
-                .amaxNumber().doubleValue();
-        assertTrue(diff <= TOLERANCE * scale, what + ": max difference " + diff + " (scale " + scale + ")");
+        return LoneLayers.lone(conf, "conv", helped);
     }
 }

@@ -22,4 +22,23 @@ class OneDnnHookTest {
         new OneDnnHook().preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
         assertEquals(List.of(), OneDnn.layersWithoutHelper(worker));
     }
+
+    /** An executor started without DL4J's helper property: DL4J gives its layers no helper, the hook ours all the same. */
+    @Test
+    void aWorkerWithoutDl4jsHelpersGetsOursToo() {
+        String before = System.clearProperty(OneDnn.HELPERS_DISABLE_PROPERTY);
+        try {
+            ComputationGraph worker = new ComputationGraph(Models.configuration(ModelSpec.cifar(Architecture.RESNET20, 10)));
+            worker.init();
+            assertTrue(java.util.Arrays.stream(worker.getLayers())
+                    .filter(l -> l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer)
+                    .allMatch(l -> l.getHelper() == null), "DL4J's default: no helpers");
+            new OneDnnHook().preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+            assertEquals(List.of(), OneDnn.layersWithoutHelper(worker));
+        } finally {
+            if (before != null) {
+                System.setProperty(OneDnn.HELPERS_DISABLE_PROPERTY, before);
+            }
+        }
+    }
 }

@@ -1,0 +1,47 @@
+package dev.diversify.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** One layer on its own, with our oneDNN helper or DL4J's built-in implementation, and how to compare them. */
+final class LoneLayers {
+    private static final double TOLERANCE = 1e-4;
+
+    private LoneLayers() {
+    }
+
+    /** Layer {@code name} of {@code conf}, gradients ready; {@code helped} false gives DL4J's built-in path (helpers off). */
+    static Layer lone(ComputationGraphConfiguration conf, String name, boolean helped) {
+        String before = System.getProperty(OneDnn.HELPERS_DISABLE_PROPERTY);
+        System.setProperty(OneDnn.HELPERS_DISABLE_PROPERTY, helped ? "false" : "true");
+        try {
+            ComputationGraph graph = new ComputationGraph(conf);
+            graph.init();
+            graph.initGradientsView();
+            OneDnn.useOwnHelpers(graph);
+            return graph.getLayer(name);
+        } finally {
+            if (before == null) {
+                System.clearProperty(OneDnn.HELPERS_DISABLE_PROPERTY);
+            } else {
+                System.setProperty(OneDnn.HELPERS_DISABLE_PROPERTY, before);
+            }
+        }
+    }
+
+    /** Equal element by element within 1e-4 of the larger of 1 and the largest expected magnitude. */
+    static void assertClose(INDArray expected, INDArray actual, String what) {
+        assertEquals(List.of(expected.length()), List.of(actual.length()), what + ": size");
+        double scale = Math.max(1, expected.amaxNumber().doubleValue());
+        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE).reshape(expected.shape()))
+                .amaxNumber().doubleValue();
+        assertTrue(diff <= TOLERANCE * scale, what + ": max difference " + diff + " (scale " + scale + ")");
+    }
+}
