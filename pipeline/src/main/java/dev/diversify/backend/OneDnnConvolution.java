@@ -126,31 +126,32 @@ public final class OneDnnConvolution implements ConvolutionHelper {
             return null;
         }
         ArrayType working = ArrayType.BP_WORKING_MEM;
+        Backward b = p.backward();
         List<INDArray> held = new ArrayList<>();
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         INDArray diffDst = held(held, dense(delta));
-        INDArray dataDiffDst = p.dataDiffDst.in(diffDst, workspaceMgr, working, stream, held);
-        p.dataWeights.in(held(held, dense(weights)), workspaceMgr, working, stream, held);
-        p.diffSrc.outBuffer(dx, workspaceMgr, working, held);
-        p.backwardData.execute(stream, p.backwardDataArgs);
-        p.diffSrc.out(stream);
+        INDArray dataDiffDst = b.dataDiffDst.in(diffDst, workspaceMgr, working, stream, held);
+        b.dataWeights.in(held(held, dense(weights)), workspaceMgr, working, stream, held);
+        b.diffSrc.outBuffer(dx, workspaceMgr, working, held);
+        b.data.execute(stream, b.dataArgs);
+        b.diffSrc.out(stream);
 
         if (reorderedFrom == input && reorderedInput != null) {
-            Dnnl.bind(p.weightsSrc.primitive, held(held, reorderedInput));
+            Dnnl.bind(b.weightsSrc.primitive, held(held, reorderedInput));
         } else {
-            p.weightsSrc.in(held(held, dense(input)), workspaceMgr, working, stream, held);
+            b.weightsSrc.in(held(held, dense(input)), workspaceMgr, working, stream, held);
         }
-        if (p.weightsDiffDstIsDataDiffDst && dataDiffDst != null) {
-            Dnnl.bind(p.weightsDiffDst.primitive, dataDiffDst);
+        if (b.weightsDiffDstIsDataDiffDst && dataDiffDst != null) {
+            Dnnl.bind(b.weightsDiffDst.primitive, dataDiffDst);
         } else {
-            p.weightsDiffDst.in(diffDst, workspaceMgr, working, stream, held);
+            b.weightsDiffDst.in(diffDst, workspaceMgr, working, stream, held);
         }
-        p.diffWeights.outBuffer(weightGradView, workspaceMgr, working, held);
+        b.diffWeights.outBuffer(weightGradView, workspaceMgr, working, held);
         if (hasBias) {
-            Dnnl.bind(p.diffBias, biasGradView);
+            Dnnl.bind(b.diffBias, biasGradView);
         }
-        p.backwardWeights.execute(stream, p.backwardWeightsArgs);
-        p.diffWeights.out(stream);
+        b.weights.execute(stream, b.weightsArgs);
+        b.diffWeights.out(stream);
         stream._wait();
         Reference.reachabilityFence(held);
         reorderedInput = null;
@@ -288,35 +289,36 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         }
     }
 
-    /** The forward, backward-data and backward-weights primitives for one geometry, with their operands. */
+    /**
+     * The forward, backward-data and backward-weights primitives for one geometry, with their operands.
+     * The backward primitives are created on the first backward pass: networks that only infer (the sweep
+     * evaluates every pruned candidate) never pay for their kernels.
+     */
     private static final class Plan implements AutoCloseable {
         final long[] outShape;
         final primitive forward;
-        final primitive backwardData;
-        final primitive backwardWeights;
         final Operand src;
         final Operand weights;
         final memory bias;
         final Operand dst;
-        final Operand dataDiffDst;
-        final Operand dataWeights;
-        final Operand diffSrc;
-        final Operand weightsSrc;
-        final Operand weightsDiffDst;
-        final Operand diffWeights;
-        final memory diffBias;
         final boolean weightsSrcIsForwardSrc;
-        final boolean weightsDiffDstIsDataDiffDst;
         final IntMemoryMap forwardArgs = new IntMemoryMap();
-        final IntMemoryMap backwardDataArgs = new IntMemoryMap();
-        final IntMemoryMap backwardWeightsArgs = new IntMemoryMap();
+        private final boolean hasBias;
+        private final memory.desc srcUser;
+        private final memory.desc weightsUser;
+        private final memory.desc dstUser;
+        private final memory.desc biasDesc;
+        private final convolution_backward_data.primitive_desc bwdData;
+        private final convolution_backward_weights.primitive_desc bwdWeights;
+        private Backward backward;
 
         Plan(Geometry g) {
             outShape = g.dst();
-            memory.desc srcUser = desc(g.src(), memory.format_tag.nchw);
-            memory.desc weightsUser = desc(g.weights(), memory.format_tag.oihw);
-            memory.desc dstUser = desc(g.dst(), memory.format_tag.nchw);
-            memory.desc biasDesc = desc(new long[] {g.dst()[1]}, memory.format_tag.a);
+            hasBias = g.bias();
+            srcUser = desc(g.src(), memory.format_tag.nchw);
+            weightsUser = desc(g.weights(), memory.format_tag.oihw);
+            dstUser = desc(g.dst(), memory.format_tag.nchw);
+            biasDesc = desc(new long[] {g.dst()[1]}, memory.format_tag.a);
             memory.desc srcAny = desc(g.src(), memory.format_tag.any);
             memory.desc weightsAny = desc(g.weights(), memory.format_tag.any);
             memory.desc dstAny = desc(g.dst(), memory.format_tag.any);
@@ -325,45 +327,34 @@ public final class OneDnnConvolution implements ConvolutionHelper {
                             srcAny, weightsAny, biasDesc, dstAny, g.strides(), g.dilation(), g.padBefore(), g.padAfter())
                     : new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
                             srcAny, weightsAny, dstAny, g.strides(), g.dilation(), g.padBefore(), g.padAfter()), CPU);
-            convolution_backward_data.primitive_desc bwdData = new convolution_backward_data.primitive_desc(
+            // descriptors are cheap; kernels are generated when a primitive is created
+            bwdData = new convolution_backward_data.primitive_desc(
                     new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny, dstAny,
                             g.strides(), g.dilation(), g.padBefore(), g.padAfter()), CPU, fwd);
-            convolution_backward_weights.primitive_desc bwdWeights = new convolution_backward_weights.primitive_desc(g.bias()
+            bwdWeights = new convolution_backward_weights.primitive_desc(g.bias()
                     ? new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny, biasDesc,
                             dstAny, g.strides(), g.dilation(), g.padBefore(), g.padAfter())
                     : new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny,
                             dstAny, g.strides(), g.dilation(), g.padBefore(), g.padAfter()), CPU, fwd);
             forward = new convolution_forward(fwd);
-            backwardData = new convolution_backward_data(bwdData);
-            backwardWeights = new convolution_backward_weights(bwdWeights);
-
             src = new Operand(srcUser, fwd.src_desc(), true);
             weights = new Operand(weightsUser, fwd.weights_desc(), true);
             dst = new Operand(dstUser, fwd.dst_desc(), false);
             bias = unbound(biasDesc);
-            dataDiffDst = new Operand(dstUser, bwdData.diff_dst_desc(), true);
-            dataWeights = new Operand(weightsUser, bwdData.weights_desc(), true);
-            diffSrc = new Operand(srcUser, bwdData.diff_src_desc(), false);
-            weightsSrc = new Operand(srcUser, bwdWeights.src_desc(), true);
-            weightsDiffDst = new Operand(dstUser, bwdWeights.diff_dst_desc(), true);
-            diffWeights = new Operand(weightsUser, bwdWeights.diff_weights_desc(), false);
-            diffBias = unbound(biasDesc);
             weightsSrcIsForwardSrc = bwdWeights.src_desc().equals(fwd.src_desc());
-            weightsDiffDstIsDataDiffDst = bwdWeights.diff_dst_desc().equals(bwdData.diff_dst_desc());
-
             forwardArgs.put(dnnl.DNNL_ARG_SRC, src.primitive);
             forwardArgs.put(dnnl.DNNL_ARG_WEIGHTS, weights.primitive);
             forwardArgs.put(dnnl.DNNL_ARG_DST, dst.primitive);
-            backwardDataArgs.put(dnnl.DNNL_ARG_DIFF_DST, dataDiffDst.primitive);
-            backwardDataArgs.put(dnnl.DNNL_ARG_WEIGHTS, dataWeights.primitive);
-            backwardDataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc.primitive);
-            backwardWeightsArgs.put(dnnl.DNNL_ARG_SRC, weightsSrc.primitive);
-            backwardWeightsArgs.put(dnnl.DNNL_ARG_DIFF_DST, weightsDiffDst.primitive);
-            backwardWeightsArgs.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, diffWeights.primitive);
-            if (g.bias()) {
+            if (hasBias) {
                 forwardArgs.put(dnnl.DNNL_ARG_BIAS, bias);
-                backwardWeightsArgs.put(dnnl.DNNL_ARG_DIFF_BIAS, diffBias);
             }
+        }
+
+        Backward backward() {
+            if (backward == null) {
+                backward = new Backward(this);
+            }
+            return backward;
         }
 
         private static memory.desc desc(long[] dims, memory.format_tag tag) {
@@ -372,16 +363,64 @@ public final class OneDnnConvolution implements ConvolutionHelper {
 
         @Override
         public void close() {
-            for (Operand operand : new Operand[] {src, weights, dst, dataDiffDst, dataWeights, diffSrc, weightsSrc,
-                    weightsDiffDst, diffWeights}) {
+            for (Operand operand : new Operand[] {src, weights, dst}) {
                 operand.close();
             }
             forwardArgs.close();
-            backwardDataArgs.close();
-            backwardWeightsArgs.close();
             forward.close();
-            backwardData.close();
-            backwardWeights.close();
+            if (backward != null) {
+                backward.close();
+            }
+        }
+    }
+
+    /** The backward-data and backward-weights primitives of a {@link Plan}, with their operands. */
+    private static final class Backward implements AutoCloseable {
+        final primitive data;
+        final primitive weights;
+        final Operand dataDiffDst;
+        final Operand dataWeights;
+        final Operand diffSrc;
+        final Operand weightsSrc;
+        final Operand weightsDiffDst;
+        final Operand diffWeights;
+        final memory diffBias;
+        final boolean weightsDiffDstIsDataDiffDst;
+        final IntMemoryMap dataArgs = new IntMemoryMap();
+        final IntMemoryMap weightsArgs = new IntMemoryMap();
+
+        Backward(Plan p) {
+            data = new convolution_backward_data(p.bwdData);
+            weights = new convolution_backward_weights(p.bwdWeights);
+            dataDiffDst = new Operand(p.dstUser, p.bwdData.diff_dst_desc(), true);
+            dataWeights = new Operand(p.weightsUser, p.bwdData.weights_desc(), true);
+            diffSrc = new Operand(p.srcUser, p.bwdData.diff_src_desc(), false);
+            weightsSrc = new Operand(p.srcUser, p.bwdWeights.src_desc(), true);
+            weightsDiffDst = new Operand(p.dstUser, p.bwdWeights.diff_dst_desc(), true);
+            diffWeights = new Operand(p.weightsUser, p.bwdWeights.diff_weights_desc(), false);
+            diffBias = unbound(p.biasDesc);
+            weightsDiffDstIsDataDiffDst = p.bwdWeights.diff_dst_desc().equals(p.bwdData.diff_dst_desc());
+            dataArgs.put(dnnl.DNNL_ARG_DIFF_DST, dataDiffDst.primitive);
+            dataArgs.put(dnnl.DNNL_ARG_WEIGHTS, dataWeights.primitive);
+            dataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc.primitive);
+            weightsArgs.put(dnnl.DNNL_ARG_SRC, weightsSrc.primitive);
+            weightsArgs.put(dnnl.DNNL_ARG_DIFF_DST, weightsDiffDst.primitive);
+            weightsArgs.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, diffWeights.primitive);
+            if (p.hasBias) {
+                weightsArgs.put(dnnl.DNNL_ARG_DIFF_BIAS, diffBias);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Operand operand : new Operand[] {dataDiffDst, dataWeights, diffSrc, weightsSrc, weightsDiffDst,
+                    diffWeights}) {
+                operand.close();
+            }
+            dataArgs.close();
+            weightsArgs.close();
+            data.close();
+            weights.close();
         }
     }
 }
