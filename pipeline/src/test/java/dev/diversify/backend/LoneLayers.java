@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -33,6 +36,17 @@ final class LoneLayers {
             } else {
                 System.setProperty(OneDnn.HELPERS_DISABLE_PROPERTY, before);
             }
+        }
+    }
+
+    /** The same input gradient and parameter gradients (same keys, same values) for {@code epsilon}. */
+    static void assertSameBackward(Layer expected, Layer actual, INDArray epsilon, LayerWorkspaceMgr mgr) {
+        Pair<Gradient, INDArray> e = expected.backpropGradient(epsilon, mgr);
+        Pair<Gradient, INDArray> a = actual.backpropGradient(epsilon, mgr);
+        assertClose(e.getSecond(), a.getSecond(), "gradient of the input");
+        assertEquals(e.getFirst().gradientForVariable().keySet(), a.getFirst().gradientForVariable().keySet());
+        for (String key : e.getFirst().gradientForVariable().keySet()) {
+            assertClose(e.getFirst().getGradientFor(key), a.getFirst().getGradientFor(key), key);
         }
     }
 

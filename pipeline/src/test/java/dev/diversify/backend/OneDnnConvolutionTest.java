@@ -1,6 +1,7 @@
 package dev.diversify.backend;
 
 import static dev.diversify.backend.LoneLayers.assertClose;
+import static dev.diversify.backend.LoneLayers.assertSameBackward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,11 +12,9 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,13 +53,7 @@ class OneDnnConvolutionTest {
         assertClose(expectedOut, ours.activate(x, true, mgr), "output");
 
         INDArray epsilon = Nd4j.randn(DataType.FLOAT, expectedOut.shape());
-        Pair<Gradient, INDArray> expected = builtIn.backpropGradient(epsilon, mgr);
-        Pair<Gradient, INDArray> actual = ours.backpropGradient(epsilon, mgr);
-        assertClose(expected.getSecond(), actual.getSecond(), "gradient of the input");
-        assertEquals(expected.getFirst().gradientForVariable().keySet(), actual.getFirst().gradientForVariable().keySet());
-        for (String key : expected.getFirst().gradientForVariable().keySet()) {
-            assertClose(expected.getFirst().getGradientFor(key), actual.getFirst().getGradientFor(key), key);
-        }
+        assertSameBackward(builtIn, ours, epsilon, mgr);
         assertEquals(expectedDeclined, ((OneDnnConvolution) ours.getHelper()).declined(),
                 "calls left to DL4J's path: a match must come from our convolution");
     }
