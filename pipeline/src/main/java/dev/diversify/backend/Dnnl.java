@@ -1,6 +1,9 @@
 package dev.diversify.backend;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.Pointer;
@@ -48,6 +51,28 @@ final class Dnnl {
     static INDArray held(List<INDArray> held, INDArray a) {
         held.add(a);
         return a;
+    }
+
+    /**
+     * A cache of primitives by shape for one layer, the most recently used 8 kept (a layer sees a few
+     * batch sizes); an evicted entry is handed to {@code onEvict}, then its native objects are closed.
+     */
+    static <V extends AutoCloseable> Map<String, V> primitiveCache(Consumer<V> onEvict) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                if (size() <= 8) {
+                    return false;
+                }
+                onEvict.accept(eldest.getValue());
+                try {
+                    eldest.getValue().close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot release oneDNN primitives", e);
+                }
+                return true;
+            }
+        };
     }
 
     /** A memory object of {@code desc} that is bound to arrays call by call. */

@@ -9,7 +9,6 @@ import static dev.diversify.backend.Dnnl.unbound;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
@@ -47,22 +46,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * time, as DL4J's helpers do. The batch variance is the biased one (divided by N*H*W), as in DL4J.
  */
 public final class OneDnnBatchNorm implements BatchNormalizationHelper {
-    private static final int MAX_SHAPES = 8;
-
     private final stream stream = new stream(CPU);
-    private final Map<String, Primitives> byShape = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Primitives> eldest) {
-            boolean full = size() > MAX_SHAPES;
-            if (full) {
-                if (eldest.getValue() == lastTraining) {
-                    lastTraining = null; // its backward pass, if one comes, is left to DL4J
-                }
-                eldest.getValue().close();
-            }
-            return full;
+    private final Map<String, Primitives> byShape = Dnnl.primitiveCache(evicted -> {
+        if (evicted == this.lastTraining) {
+            this.lastTraining = null; // its backward pass, if one comes, is left to DL4J
         }
-    };
+    });
     private INDArray batchMean;
     private INDArray batchVariance;
     private Primitives lastTraining;

@@ -9,7 +9,6 @@ import static dev.diversify.backend.Dnnl.unbound;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
@@ -51,23 +50,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * through working memory of DL4J's workspaces. One instance serves one layer, from one thread at a time.
  */
 public final class OneDnnConvolution implements ConvolutionHelper {
-    private static final int MAX_SHAPES = 8;
-
     private final boolean hasBias;
     private final stream stream = new stream(CPU);
     private INDArray reorderedInput;
     private INDArray reorderedFrom;
     private int declined;
-    private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Plan> eldest) {
-            boolean full = size() > MAX_SHAPES;
-            if (full) {
-                eldest.getValue().close();
-            }
-            return full;
-        }
-    };
+    private final Map<String, Plan> plans = Dnnl.primitiveCache(evicted -> { });
 
     /**
      * @param hasBias whether the layer has a bias; DL4J hands helpers a zero bias and a scratch gradient
