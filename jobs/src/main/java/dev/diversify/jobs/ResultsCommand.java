@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "results", mixinStandardHelpOptions = true,
         header = "Prints the summary table of a run.",
         description = "Reads the run's Parquet metrics with Spark SQL and prints one Markdown row per experiment; "
-                + "--detail adds every method and state, the chosen thresholds and the channels per convolution.")
+                + "--detail adds every method and state, the chosen thresholds and the channels per convolution; "
+                + "--compare, the criteria compared over the run's experiments.")
 final class ResultsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -23,11 +24,17 @@ final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--detail", description = "Also print every method and state per experiment, the chosen thresholds and the channels.")
     private boolean detail;
 
+    @Option(names = "--compare", description = "Also print, per model and method, the most parameters removed at no "
+            + "loss (0.3 points) and within one point, and the diversifying rule's retrained accuracy minus each other "
+            + "criterion's per experiment, with their mean, standard deviation and signs.")
+    private boolean compare;
+
     @Override
     public Integer call() {
         SparkSessions.requireRun(runDirectory);
         String table = SparkSessions.with("diversify results", spark -> MarkdownSummary.summary(spark, runDirectory)
-                + (detail ? MarkdownSummary.detail(spark, runDirectory) : ""));
+                + (detail ? MarkdownSummary.detail(spark, runDirectory) : "")
+                + (compare ? MarkdownSummary.comparison(spark, runDirectory) : ""));
         spec.commandLine().getOut().print(table);
         spec.commandLine().getOut().flush();
         return 0;

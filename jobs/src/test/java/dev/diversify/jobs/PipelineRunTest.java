@@ -82,20 +82,19 @@ class PipelineRunTest {
     @Order(1)
     void runsEveryStageOfThreeArchitectures() throws Exception {
         String root = dir.resolve("runs").toString();
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream console = System.out;
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8)); // progress lines
-        CliRun run;
-        try {
-            run = CliRun.of("run", "--conf", conf.toString(), "--out", root, "--run-id", "e2e");
-        } finally {
-            System.setOut(console);
-        }
-        String progress = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
-        console.print(progress);
+        Printed printed = Printed.by("run", "--conf", conf.toString(), "--out", root, "--run-id", "e2e");
+        CliRun run = printed.run();
+        String progress = printed.progress();
         assertEquals(0, run.exitCode(), run.err());
         Path runDir = dir.resolve("runs/e2e");
         assertTrue(Files.readString(runDir.resolve("summary.md")).contains("| resnet | resnet20 | cifar10 |"));
+        CliRun compared = CliRun.of("results", runDir.toString(), "--compare");
+        assertEquals(0, compared.exitCode(), compared.err());
+        List<Row> lw = table(runDir, "metrics", "experiment, method, state").stream()
+                .filter(r -> "resnet-lw".equals(r.getAs("experiment")) && "retrained".equals(r.getAs("state"))).toList();
+        assertEquals(List.of("diversify", "l1"), lw.stream().map(r -> r.<String>getAs("method")).toList());
+        assertTrue(compared.out().contains(String.format(java.util.Locale.ROOT, "| resnet-lw | %+.2f | - |",
+                100 * (lw.get(0).<Double>getAs("accuracy") - lw.get(1).<Double>getAs("accuracy")))), compared.out());
 
         SparkSession spark = spark();
         try {
@@ -163,6 +162,13 @@ class PipelineRunTest {
         assertEquals(written.length(), html.length(), "the run wrote the same page at its end");
         assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("src=\"/"),
                 "self-contained: nothing to fetch");
+        int across = html.indexOf("<h2>resnet20: every experiment</h2>");
+        assertTrue(across > 0 && !html.contains("<h2>vgg16: every experiment"), "a model with two experiments, only");
+        String acrossPlots = html.substring(across, html.indexOf("</div></div>", across));
+        assertEquals(List.of("resnet20: retrained accuracy vs parameters removed (%), every experiment",
+                        "resnet20: retrained accuracy vs FLOPs removed (%), every experiment"),
+                java.util.regex.Pattern.compile("<img alt=\"([^\"]+)\"").matcher(acrossPlots).results()
+                        .map(m -> m.group(1)).toList());
         for (String experiment : List.of("vgg", "resnet", "densenet", "resnet-lw")) {
             int start = html.indexOf("<h2 id=\"" + experiment + "\">");
             assertTrue(start > 0, experiment + " has a section");
@@ -373,7 +379,9 @@ class PipelineRunTest {
 
     /**
      * A baseline brought in as ONNX (here this project's own export of an untrained ResNet20) under a name of the
-     * user's: it is swept, pruned, retrained and written back as ONNX, and the tables carry its name.
+     * user's: it is swept, pruned, retrained and written back as ONNX, and the tables carry its name. A second
+     * experiment of the run that sweeps the same baseline on the same validation images reads the first one's
+     * sweep accuracies instead of measuring them again.
      */
     @Test
     @Order(8)
@@ -383,18 +391,51 @@ class PipelineRunTest {
                 OnnxExport.export(Models.build(spec), Models.inputType(spec)).toByteArray());
         Path config = Files.writeString(dir.resolve("onnx.conf"), tinyConfig(dir.resolve("cifar10").toString())
                 .replace("experiments {", "experiments {\n  brought { model = \"my-resnet\", baseline.model = \""
-                        + onnx + "\", compare = [] }"));
+                        + onnx + "\", compare = [] }\n  brought-again { model = \"my-resnet\", baseline.model = \""
+                        + onnx + "\", compare = [], sweep.max-accuracy-drop = 0.5 }") + "diversify.run.max-concurrent = 1\n");
         Path root = dir.resolve("runs");
-        CliRun run = CliRun.of("run", "--conf", config.toString(), "--out", root.toString(), "--run-id", "onnx",
-                "--only", "brought");
+        Printed printed = Printed.by("run", "--conf", config.toString(), "--out", root.toString(), "--run-id", "onnx",
+                "--only", "brought,brought-again");
+        CliRun run = printed.run();
         assertEquals(0, run.exitCode(), run.err());
-        List<Row> metrics = table(root.resolve("onnx"), "metrics", "round, state");
+        assertEquals(1, printed.progress().split("sweep: all of the ", -1).length - 1, "the second experiment "
+                + "reads every cell:\n" + printed.progress());
+        try (var cached = Files.list(root.resolve("onnx/_cache/sweep-cells"))) {
+            assertEquals(1, cached.count(), "one network swept on one set of validation images");
+        }
+        List<Row> sweeps = rows(root.resolve("onnx"), "sweep", "true", true, "group", "tau", "experiment",
+                "validation_accuracy");
+        assertTrue(sweeps.size() >= 4 && sweeps.size() % 2 == 0, sweeps.toString());
+        for (int i = 0; i < sweeps.size(); i += 2) {
+            assertEquals(List.of("brought", "brought-again"), List.of(sweeps.get(i).getString(2),
+                    sweeps.get(i + 1).getString(2)));
+            assertEquals(sweeps.get(i).getDouble(3), sweeps.get(i + 1).getDouble(3), sweeps.get(i).toString());
+        }
+        List<Row> metrics = rows(root.resolve("onnx"), "metrics", "experiment = 'brought'", false, "round", "state");
         assertEquals(List.of("baseline", "pruned", "retrained"), metrics.stream().map(r -> r.<String>getAs("state"))
                 .toList());
         assertTrue(metrics.stream().allMatch(r -> r.<String>getAs("model").equals("my-resnet")), metrics.toString());
         assertEquals(CostCounter.count(Models.configuration(spec), Models.inputType(spec)).params(),
                 metrics.get(0).<Long>getAs("params"), "the imported baseline has the exported network's size");
         assertTrue(Files.exists(root.resolve("onnx/models/brought/diversify.onnx")), "the retrained model as ONNX");
+    }
+
+    /** A command's result and the progress lines it printed (to {@code System.out}, echoed there). */
+    private record Printed(CliRun run, String progress) {
+        static Printed by(String... args) {
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream console = System.out;
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            CliRun run;
+            try {
+                run = CliRun.of(args);
+            } finally {
+                System.setOut(console);
+            }
+            String progress = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+            console.print(progress);
+            return new Printed(run, progress);
+        }
     }
 
     /** Real data: Debian's dataset-fashion-mnist (which CI installs), read as a run reads it (32x32, RGB). */

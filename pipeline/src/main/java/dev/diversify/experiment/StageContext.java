@@ -102,7 +102,8 @@ final class StageContext {
 
     /** What the similarity and sweep stages work with (after {@link #prepareData}). */
     SweepContext sweepContext() {
-        return new SweepContext(sc, input, settings.residual(), source, selection.validation(), evalBatches, this::say);
+        return new SweepContext(sc, input, settings.residual(), source, selection.validation(), evalBatches, this::say,
+                layout::sweepCells);
     }
 
     void say(String message) {

@@ -21,9 +21,16 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param validation the validation images: indices into the training split
  * @param batches    how validation images are batched and normalised
  * @param say        where progress lines go
+ * @param cellCache  where sweep accuracies are kept for a digest of network and validation images
+ *                   ({@link MeasuredCells}), or null: measured every time
  */
 record SweepContext(JavaSparkContext sc, InputType input, ResidualPolicy policy, DatasetSource source, int[] validation,
-                    Batches batches, Consumer<String> say) {
+                    Batches batches, Consumer<String> say, Function<String, String> cellCache) {
+
+    /** The sweep cells measured before on {@code network} here (none when nothing is kept). */
+    MeasuredCells measuredCells(ComputationGraph network) {
+        return cellCache == null ? MeasuredCells.none() : MeasuredCells.of(cellCache, network, this);
+    }
 
     /**
      * Runs {@code work}'s Spark jobs over {@code network}, broadcast to the executors once, under the description

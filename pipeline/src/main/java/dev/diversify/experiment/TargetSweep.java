@@ -73,7 +73,7 @@ public final class TargetSweep {
                 selection.validation(), batches, 0, partitions));
         say.accept(String.format(java.util.Locale.ROOT, "validation accuracy %.4f on %d images", accuracy,
                 selection.validation().length));
-        SweepContext at = new SweepContext(sc, input, policy, source, selection.validation(), batches, say);
+        SweepContext at = new SweepContext(sc, input, policy, source, selection.validation(), batches, say, null);
         StageResults.Similarity similarity = SimilarityStage.of(at, network, sweep);
         StageResults.Sweep result = SweepStage.of(at, network, sweep, similarity, accuracy, sweep.target().fraction());
         Map<String, int[]> kept = new LinkedHashMap<>();

@@ -20,7 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One self-contained HTML page (plots embedded as PNG data, no network access) built from a run's Parquet
- * tables: the results table; per experiment, accuracy against parameters and against FLOPs (each method's
+ * tables: the results table; per model with several experiments, every retrained network's accuracy against the
+ * parameters and the FLOPs removed; per experiment, accuracy against parameters and against FLOPs (each method's
  * path from the baseline through every round to its retrained network, and its pruned networks before
  * retraining: a Pareto view), the diversifying rule's channels per layer in the baseline and the final
  * network, the sweep per group and round, the training curves of the baseline and of every retraining,
@@ -67,6 +68,16 @@ public final class HtmlReport {
                 + "and are retrained identically. Code revision ")
                 .append(metrics.isEmpty() ? "" : escape(metrics.get(0).getAs("code_revision"))).append(".</p>");
         html.append(resultsTable(metrics));
+        Map<String, List<Row>> byModel = new LinkedHashMap<>();
+        metrics.forEach(r -> byModel.computeIfAbsent(r.getAs("model"), k -> new ArrayList<>()).add(r));
+        byModel.forEach((model, rows) -> {
+            if (rows.stream().map(r -> r.<String>getAs("experiment")).distinct().count() > 1) {
+                html.append("<h2>").append(escape(model)).append(": every experiment</h2><div class=\"plots\">")
+                        .append(chart(acrossExperiments(model, rows, "params_reduction_pct", "parameters removed (%)")))
+                        .append(chart(acrossExperiments(model, rows, "flops_reduction_pct", "FLOPs removed (%)")))
+                        .append("</div>");
+            }
+        });
         for (String experiment : metrics.stream().map(r -> r.<String>getAs("experiment")).distinct().toList()) {
             html.append("<h2 id=\"").append(escape(experiment)).append("\">").append(escape(experiment)).append("</h2>");
             html.append("<div class=\"plots\">");
@@ -147,6 +158,24 @@ public final class HtmlReport {
                 .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line));
         pruned.forEach((method, rows) -> series(chart, method + " (pruned, before training)", rows, column, unit)
                 .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter));
+        return chart;
+    }
+
+    /**
+     * Every retrained network of {@code model}'s experiments, one series per method, and the baselines at 0: where
+     * one method's points lie above another's at the same reduction, it kept more accuracy.
+     */
+    private static XYChart acrossExperiments(String model, List<Row> metrics, String column, String label) {
+        XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
+                .title(model + ": retrained accuracy vs " + label + ", every experiment").xAxisTitle(label)
+                .yAxisTitle("test accuracy").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(8);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+        Map<String, List<Row>> byMethod = new LinkedHashMap<>();
+        metrics.stream().filter(r -> "baseline".equals(r.getAs("state")) || "retrained".equals(r.getAs("state")))
+                .forEach(r -> byMethod.computeIfAbsent(r.getAs("method"), k -> new ArrayList<>()).add(r));
+        byMethod.forEach((method, rows) -> series(chart, method, rows, column, 1));
         return chart;
     }
 

@@ -86,6 +86,64 @@ public final class MarkdownSummary {
         return md.toString();
     }
 
+    /**
+     * The criteria compared over the run's experiments ({@link CriteriaComparison}): per model and method the most
+     * parameters removed at no loss (0.3 points) and within one point, as the thesis tabulates them; then the
+     * diversifying rule paired with each other criterion: per experiment the difference of retrained accuracies, and
+     * their mean, standard deviation and signs.
+     */
+    public static String comparison(SparkSession spark, String runDirectory) {
+        List<Row> rows = RunRows.metrics(spark, new RunLayout(runDirectory).metrics());
+        List<CriteriaComparison.Arm> arms = new ArrayList<>();
+        List<String> experiments = rows.stream().map(r -> r.<String>getAs("experiment")).distinct().toList();
+        for (String experiment : experiments) {
+            Row baseline = find(rows, experiment, "baseline", "baseline");
+            for (Criteria c : Criteria.values()) {
+                Row retrained = find(rows, experiment, c.id(), "retrained");
+                if (baseline != null && retrained != null) {
+                    arms.add(new CriteriaComparison.Arm(experiment, baseline.getAs("model"), c.label(),
+                            baseline.getAs("accuracy"), retrained.getAs("accuracy"),
+                            retrained.getAs("params_reduction_pct"), retrained.getAs("flops_reduction_pct")));
+                }
+            }
+        }
+        StringBuilder md = new StringBuilder("\n### Most parameters removed at no loss and within one point\n\n"
+                + "No loss: retrained top-1 accuracy at most 0.3 points below the experiment's baseline (the thesis's "
+                + "tolerance); the arm of the run that removes the most parameters within it.\n\n"
+                + "| model | method | within | params -% | FLOPs -% | accuracy | baseline | experiment |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (CriteriaComparison.Best best : CriteriaComparison.mostRemoved(arms)) {
+            String within = best.tolerance() == CriteriaComparison.NO_LOSS ? "0.3 points (no loss)" : "1 point";
+            md.append(best.arm().map(a -> String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.4f | %.4f | %s |%n",
+                    a.model(), a.method(), within, a.paramsPct(), a.flopsPct(), a.accuracy(), a.baseline(),
+                    a.experiment())).orElse(String.format(Locale.ROOT, "| %s | %s | %s | none | | | | |%n",
+                    best.model(), best.method(), within)));
+        }
+        List<CriteriaComparison.Paired> pairs = java.util.Arrays.stream(Criteria.values())
+                .filter(c -> c != Criteria.DIVERSIFY)
+                .map(c -> CriteriaComparison.paired(arms, Criteria.DIVERSIFY.label(), c.label()))
+                .filter(p -> !p.differences().isEmpty()).toList();
+        if (pairs.isEmpty()) {
+            return md.toString();
+        }
+        md.append("\n### The diversifying rule paired with each other criterion\n\nRetrained accuracy of the rule minus "
+                + "the other's at the same channels per layer, in points; per experiment, then over all of them.\n\n"
+                + "| experiment |");
+        pairs.forEach(p -> md.append(" vs ").append(p.other()).append(" |"));
+        md.append("\n|---|").append("---|".repeat(pairs.size())).append("\n");
+        for (String experiment : experiments) {
+            md.append("| ").append(experiment).append(" |");
+            pairs.forEach(p -> md.append(p.differences().containsKey(experiment)
+                    ? String.format(Locale.ROOT, " %+.2f |", p.differences().get(experiment)) : " - |"));
+            md.append("\n");
+        }
+        md.append("| mean (sd) |");
+        pairs.forEach(p -> md.append(String.format(Locale.ROOT, " %+.2f (%.2f) |", p.mean(), p.sd())));
+        md.append("\n| rule better / equal / worse |");
+        pairs.forEach(p -> md.append(String.format(Locale.ROOT, " %d / %d / %d |", p.wins(), p.ties(), p.losses())));
+        return md.append("\n").toString();
+    }
+
     private static String accuracy(Row row) {
         return row == null ? "-" : String.format(Locale.ROOT, "%.4f", row.<Double>getAs("accuracy"));
     }

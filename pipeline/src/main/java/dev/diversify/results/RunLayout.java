@@ -78,6 +78,14 @@ public record RunLayout(String directory) {
         return directory + "/_stages/" + experiment + "/" + stage + ".json";
     }
 
+    /**
+     * {@code <dir>/_cache/sweep-cells/<key>.json}: sweep accuracies measured on one network and one set of
+     * validation images, named by a digest of both, for experiments of the run that sweep the same network.
+     */
+    public String sweepCells(String key) {
+        return directory + "/_cache/sweep-cells/" + key + ".json";
+    }
+
     /** {@code <dir>/summary.md}: the run's Markdown summary. */
     public String summary() {
         return directory + "/summary.md";
