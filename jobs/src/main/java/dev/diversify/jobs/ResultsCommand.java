@@ -1,5 +1,6 @@
 package dev.diversify.jobs;
 
+import dev.diversify.experiment.StageTimes;
 import dev.diversify.report.MarkdownSummary;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Spec;
         header = "Prints the summary table of a run.",
         description = "Reads the run's Parquet metrics with Spark SQL and prints one Markdown row per experiment; "
                 + "--detail adds every method and state, the chosen thresholds and the channels per convolution; "
-                + "--compare, the criteria compared over the run's experiments.")
+                + "--compare, the criteria compared over the run's experiments; --stages, the wall time of every "
+                + "stage.")
 final class ResultsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -29,12 +31,17 @@ final class ResultsCommand implements Callable<Integer> {
             + "criterion's per experiment, with their mean, standard deviation and signs.")
     private boolean compare;
 
+    @Option(names = "--stages", description = "Also print the wall time of every completed stage (from its marker), "
+            + "with the epochs and training images/s of the stages that train.")
+    private boolean stages;
+
     @Override
     public Integer call() {
         SparkSessions.requireRun(runDirectory);
         String table = SparkSessions.with("diversify results", spark -> MarkdownSummary.summary(spark, runDirectory)
                 + (detail ? MarkdownSummary.detail(spark, runDirectory) : "")
-                + (compare ? MarkdownSummary.comparison(spark, runDirectory) : ""));
+                + (compare ? MarkdownSummary.comparison(spark, runDirectory) : "")
+                + (stages ? StageTimes.markdown(StageTimes.of(runDirectory)) : ""));
         spec.commandLine().getOut().print(table);
         spec.commandLine().getOut().flush();
         return 0;

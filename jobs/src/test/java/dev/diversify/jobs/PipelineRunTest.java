@@ -88,6 +88,18 @@ class PipelineRunTest {
         assertEquals(0, run.exitCode(), run.err());
         Path runDir = dir.resolve("runs/e2e");
         assertTrue(Files.readString(runDir.resolve("summary.md")).contains("| resnet | resnet20 | cifar10 |"));
+        CliRun stages = CliRun.of("results", runDir.toString(), "--stages");
+        assertEquals(0, stages.exitCode(), stages.err());
+        List<Row> epochs = rows(runDir, "training", "experiment = 'vgg' and stage = 'baseline'", true, "seconds");
+        java.util.regex.Matcher baselineRow = java.util.regex.Pattern.compile(
+                "\\| vgg \\| baseline \\| ([0-9.]+) \\| 1 x 300 \\| ([0-9.]+) \\|").matcher(stages.out());
+        assertTrue(baselineRow.find(), stages.out());
+        assertEquals(300 / epochs.get(0).getDouble(0), Double.parseDouble(baselineRow.group(2)), 0.1,
+                "one epoch of the 300 training images over its recorded seconds");
+        for (String stage : List.of("data", "similarity", "sweep", "prune-diversify", "retrain-diversify",
+                "prune-random", "retrain-l1")) {
+            assertTrue(stages.out().contains("| vgg | " + stage + " | "), stage + ":\n" + stages.out());
+        }
         CliRun compared = CliRun.of("results", runDir.toString(), "--compare");
         assertEquals(0, compared.exitCode(), compared.err());
         List<Row> lw = table(runDir, "metrics", "experiment, method, state").stream()

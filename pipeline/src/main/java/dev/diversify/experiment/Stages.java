@@ -89,7 +89,12 @@ public final class Stages {
         return new Recorded<>(JSON.treeToValue(node.get("result"), type), node.get("seconds").asDouble());
     }
 
-    private static <T> Recorded<T> read(String marker, Class<T> type) {
+    /**
+     * The result and seconds recorded in {@code marker}.
+     *
+     * @throws UncheckedIOException naming the marker when it cannot be read or does not hold a {@code type}
+     */
+    static <T> Recorded<T> read(String marker, Class<T> type) {
         try {
             return fromJson(HadoopFiles.readText(marker), type);
         } catch (IOException | IllegalArgumentException e) {

@@ -109,6 +109,28 @@ public final class HadoopFiles {
         }
     }
 
+    /**
+     * The files and directories directly under {@code directory}, as paths, oldest modification first (then by
+     * name); none when it does not exist.
+     *
+     * @throws UncheckedIOException when the file system cannot be listed
+     */
+    public static java.util.List<String> list(String directory) {
+        Path root = new Path(directory);
+        FileSystem fs = fileSystem(root);
+        try {
+            if (!fs.exists(root)) {
+                return java.util.List.of();
+            }
+            return java.util.Arrays.stream(fs.listStatus(root))
+                    .sorted(java.util.Comparator.comparingLong(org.apache.hadoop.fs.FileStatus::getModificationTime)
+                            .thenComparing(status -> status.getPath().getName()))
+                    .map(status -> status.getPath().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A fresh hidden path beside {@code target} to build it in before {@link #replace} puts it in place. */
     public static Path staging(Path target) {
         // the one naming scheme of staged outputs; STAGING recognises it

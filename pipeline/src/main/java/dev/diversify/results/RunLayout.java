@@ -67,7 +67,12 @@ public record RunLayout(String directory) {
      * started; a resumed run must have the same.
      */
     public String settings(String experiment) {
-        return directory + "/_stages/" + experiment + "/_settings.conf";
+        return stages() + "/" + experiment + "/_settings.conf";
+    }
+
+    /** {@code <dir>/_stages}: one directory per experiment, holding its settings and stage markers. */
+    public String stages() {
+        return directory + "/_stages";
     }
 
     /**
@@ -75,7 +80,7 @@ public record RunLayout(String directory) {
      * it completes; a rerun of the run skips a stage whose marker exists.
      */
     public String stageMarker(String experiment, String stage) {
-        return directory + "/_stages/" + experiment + "/" + stage + ".json";
+        return stages() + "/" + experiment + "/" + stage + ".json";
     }
 
     /**
