@@ -174,11 +174,12 @@ class PipelineRunTest {
         assertEquals(written.length(), html.length(), "the run wrote the same page at its end");
         assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("src=\"/"),
                 "self-contained: nothing to fetch");
-        int across = html.indexOf("<h2>resnet20: every experiment</h2>");
-        assertTrue(across > 0 && !html.contains("<h2>vgg16: every experiment"), "a model with two experiments, only");
+        int across = html.indexOf("<h2>resnet20 on cifar10: every experiment</h2>");
+        assertTrue(across > 0 && !html.contains("<h2>vgg16 on cifar10: every experiment"),
+                "a model with two experiments, only");
         String acrossPlots = html.substring(across, html.indexOf("</div></div>", across));
-        assertEquals(List.of("resnet20: retrained accuracy vs parameters removed (%), every experiment",
-                        "resnet20: retrained accuracy vs FLOPs removed (%), every experiment"),
+        assertEquals(List.of("resnet20 on cifar10: retrained accuracy vs parameters removed (%), every experiment",
+                        "resnet20 on cifar10: retrained accuracy vs FLOPs removed (%), every experiment"),
                 java.util.regex.Pattern.compile("<img alt=\"([^\"]+)\"").matcher(acrossPlots).results()
                         .map(m -> m.group(1)).toList());
         for (String experiment : List.of("vgg", "resnet", "densenet", "resnet-lw")) {

@@ -3,6 +3,7 @@ package dev.diversify.experiment;
 import dev.diversify.data.Batches;
 import dev.diversify.data.DatasetSource;
 import dev.diversify.graph.ResidualPolicy;
+import dev.diversify.io.HadoopFiles;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,15 +22,29 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * @param validation the validation images: indices into the training split
  * @param batches    how validation images are batched and normalised
  * @param say        where progress lines go
- * @param cellCache  where sweep accuracies are kept for a digest of network and validation images
- *                   ({@link MeasuredCells}), or null: measured every time
+ * @param sweepCells the file that keeps sweep accuracies for a digest (hex SHA-256) of network and validation
+ *                   images ({@link MeasuredCells}), or null: measured every time
  */
 record SweepContext(JavaSparkContext sc, InputType input, ResidualPolicy policy, DatasetSource source, int[] validation,
-                    Batches batches, Consumer<String> say, Function<String, String> cellCache) {
+                    Batches batches, Consumer<String> say, Function<String, String> sweepCells) {
 
-    /** The sweep cells measured before on {@code network} here (none when nothing is kept). */
+    /**
+     * The sweep cells measured before on {@code network} here (none when nothing is kept); close it when the
+     * sweep's cells are recorded.
+     */
     MeasuredCells measuredCells(ComputationGraph network) {
-        return cellCache == null ? MeasuredCells.none() : MeasuredCells.of(cellCache, network, this);
+        return sweepCells == null ? MeasuredCells.none() : MeasuredCells.of(sweepCells, network, this);
+    }
+
+    /**
+     * What makes the validation batches what they are, as text: the dataset (its qualified location, format, image
+     * shape and classes), every validation index, and the batches (size, classes, normalisation, augmentation).
+     * Equal texts mean the same images, labels and normalisation.
+     */
+    String validationIdentity() {
+        return HadoopFiles.qualified(source.location()) + " " + source.format() + " " + source.shape() + " "
+                + source.numClasses() + " " + source.classNames() + " " + java.util.Arrays.toString(validation) + " "
+                + batches;
     }
 
     /**

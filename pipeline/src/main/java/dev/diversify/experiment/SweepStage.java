@@ -48,31 +48,34 @@ final class SweepStage {
     static StageResults.Sweep of(SweepContext at, ComputationGraph network, SweepSettings sweep,
                                  StageResults.Similarity similarity, double baselineValidation, double target) {
         List<CellToMeasure> toMeasure = Decisions.cellsToMeasure(similarity.groups());
-        MeasuredCells before = at.measuredCells(network);
         Map<CellToMeasure, Double> measured = new LinkedHashMap<>();
-        List<SweepTasks.Cell> cells = new ArrayList<>();
-        for (CellToMeasure cell : toMeasure) {
-            Double accuracy = before.accuracy(cell);
-            if (accuracy != null) {
-                measured.put(cell, accuracy);
-            } else {
-                cells.add(SweepTasks.Cell.of(cell));
+        try (MeasuredCells before = at.measuredCells(network)) {
+            List<SweepTasks.Cell> cells = new ArrayList<>();
+            for (CellToMeasure cell : toMeasure) {
+                Double accuracy = before.accuracy(cell);
+                if (accuracy != null) {
+                    measured.put(cell, accuracy);
+                } else {
+                    cells.add(SweepTasks.Cell.of(cell));
+                }
             }
-        }
-        if (!measured.isEmpty()) {
-            at.say().accept("sweep: " + (cells.isEmpty() ? "all of the " : measured.size() + " of ") + toMeasure.size()
-                    + " cells measured before on the same network and validation images, read from " + before.file());
-        }
-        if (!cells.isEmpty()) {
-            String job = "sweep: " + cells.size() + " cells that remove filters";
-            at.say().accept(job + ", as Spark tasks");
-            Map<CellToMeasure, Double> now = new LinkedHashMap<>();
-            for (SweepTasks.Cell cell : at.overNetwork(job, network, weights -> SweepTasks.sweep(at.sc(), weights,
-                    at.input(), at.policy(), cells, at.source(), at.validation(), at.batches()))) {
-                now.put(cell.toMeasure(), cell.accuracy);
+            if (!measured.isEmpty()) {
+                at.say().accept("sweep: " + (cells.isEmpty() ? "all of the " : measured.size() + " of ")
+                        + toMeasure.size() + " cells measured before on the same network and validation images, read "
+                        + "from " + before.file());
             }
-            before.record(now);
-            measured.putAll(now);
+            if (!cells.isEmpty()) {
+                String job = "sweep: " + cells.size() + " cells that remove filters";
+                at.say().accept(job + ", as Spark tasks");
+                Map<CellToMeasure, Double> now = new LinkedHashMap<>();
+                String validation = MeasuredCells.sha256(at.validationIdentity());
+                for (SweepTasks.Cell cell : at.overNetwork(job, network, weights -> SweepTasks.sweep(at.sc(), weights,
+                        at.input(), at.policy(), cells, at.source(), at.validation(), at.batches(), validation))) {
+                    now.put(cell.toMeasure(), cell.accuracy);
+                }
+                before.record(now);
+                measured.putAll(now);
+            }
         }
         List<SweepCell> table = Decisions.sweepTable(similarity.groups(), measured, baselineValidation);
         Map<String, Integer> chosen = switch (sweep.objective()) {

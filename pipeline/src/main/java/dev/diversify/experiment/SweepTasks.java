@@ -67,7 +67,7 @@ final class SweepTasks {
     }
 
     /**
-     * Validation batches of this JVM, read once per (source, selection) however many tasks need them;
+     * Validation batches of this JVM, read once per validation key however many tasks need them;
      * the two most recent are kept, so concurrent experiments do not pile them up.
      */
     private static final Map<String, List<DataSet>> VALIDATION = java.util.Collections.synchronizedMap(
@@ -136,15 +136,22 @@ final class SweepTasks {
         }).collect();
     }
 
+    /**
+     * Measures every cell: one task each prunes its group of the broadcast network and evaluates the validation
+     * images, read and batched once per executor JVM for each {@code validationKey}.
+     *
+     * @param validationKey names {@code source}'s {@code validation} images in {@code batches}: equal keys must mean
+     *                      equal batches (a digest of {@link SweepContext#validationIdentity})
+     */
     static List<Cell> sweep(JavaSparkContext sc, Broadcast<byte[]> model, InputType input, ResidualPolicy policy,
-                            List<Cell> cells, DatasetSource source, int[] validation, Batches batches) {
-        String key = source.location() + "#" + Arrays.hashCode(validation) + "#" + batches.hashCode();
+                            List<Cell> cells, DatasetSource source, int[] validation, Batches batches,
+                            String validationKey) {
         return sc.parallelize(cells, Math.max(1, cells.size())).map(cell -> {
             ComputationGraph network = restore(model.value());
             ChannelGraph channels = ChannelGraph.of(network.getConfiguration(), input);
             PruningPlan plan = PruningPlan.of(channels, policy, Map.of(cell.group, cell.kept));
             ComputationGraph pruned = Surgery.apply(network, input, plan);
-            List<DataSet> data = VALIDATION.computeIfAbsent(key, k -> {
+            List<DataSet> data = VALIDATION.computeIfAbsent(validationKey, k -> {
                 LabeledImages all = source.read(Split.TRAIN, validation[0], validation[validation.length - 1] + 1);
                 int[] relative = Arrays.stream(validation).map(i -> i - validation[0]).toArray();
                 return batches.of(all.select(relative), 0);

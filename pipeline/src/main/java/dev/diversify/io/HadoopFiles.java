@@ -52,6 +52,17 @@ public final class HadoopFiles {
     }
 
     /**
+     * {@code location} made absolute, with its file system's scheme and authority ({@code file:/...},
+     * {@code hdfs://host:port/...}): one text per place, whatever the working directory.
+     *
+     * @throws UncheckedIOException when its file system cannot be reached
+     */
+    public static String qualified(String location) {
+        Path path = new Path(location);
+        return fileSystem(path).makeQualified(path).toString();
+    }
+
+    /**
      * Whether a file or directory exists at {@code location}.
      *
      * @throws UncheckedIOException when its file system cannot be reached

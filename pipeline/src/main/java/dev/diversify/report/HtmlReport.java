@@ -20,7 +20,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One self-contained HTML page (plots embedded as PNG data, no network access) built from a run's Parquet
- * tables: the results table; per model with several experiments, every retrained network's accuracy against the
+ * tables: the results table; per model and dataset with several experiments, every retrained network's accuracy against the
  * parameters and the FLOPs removed; per experiment, accuracy against parameters and against FLOPs (each method's
  * path from the baseline through every round to its retrained network, and its pruned networks before
  * retraining: a Pareto view), the diversifying rule's channels per layer in the baseline and the final
@@ -69,7 +69,8 @@ public final class HtmlReport {
                 .append(metrics.isEmpty() ? "" : escape(metrics.get(0).getAs("code_revision"))).append(".</p>");
         html.append(resultsTable(metrics));
         Map<String, List<Row>> byModel = new LinkedHashMap<>();
-        metrics.forEach(r -> byModel.computeIfAbsent(r.getAs("model"), k -> new ArrayList<>()).add(r));
+        metrics.forEach(r -> byModel.computeIfAbsent(r.getAs("model") + " on " + r.getAs("dataset"),
+                k -> new ArrayList<>()).add(r));
         byModel.forEach((model, rows) -> {
             if (rows.stream().map(r -> r.<String>getAs("experiment")).distinct().count() > 1) {
                 html.append("<h2>").append(escape(model)).append(": every experiment</h2><div class=\"plots\">")
@@ -162,7 +163,8 @@ public final class HtmlReport {
     }
 
     /**
-     * Every retrained network of {@code model}'s experiments, one series per method, and the baselines at 0: where
+     * Every retrained network of {@code model}'s experiments (a model on a dataset), one series per method, and the
+     * baselines at 0: where
      * one method's points lie above another's at the same reduction, it kept more accuracy.
      */
     private static XYChart acrossExperiments(String model, List<Row> metrics, String column, String label) {

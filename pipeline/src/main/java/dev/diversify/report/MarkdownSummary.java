@@ -101,7 +101,8 @@ public final class MarkdownSummary {
             for (Criteria c : Criteria.values()) {
                 Row retrained = find(rows, experiment, c.id(), "retrained");
                 if (baseline != null && retrained != null) {
-                    arms.add(new CriteriaComparison.Arm(experiment, baseline.getAs("model"), c.label(),
+                    arms.add(new CriteriaComparison.Arm(experiment, baseline.getAs("model"), baseline.getAs("dataset"),
+                            c.label(),
                             baseline.getAs("accuracy"), retrained.getAs("accuracy"),
                             retrained.getAs("params_reduction_pct"), retrained.getAs("flops_reduction_pct")));
                 }
@@ -110,14 +111,14 @@ public final class MarkdownSummary {
         StringBuilder md = new StringBuilder("\n### Most parameters removed at no loss and within one point\n\n"
                 + "No loss: retrained top-1 accuracy at most 0.3 points below the experiment's baseline (the thesis's "
                 + "tolerance); the arm of the run that removes the most parameters within it.\n\n"
-                + "| model | method | within | params -% | FLOPs -% | accuracy | baseline | experiment |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+                + "| model | dataset | method | within | params -% | FLOPs -% | accuracy | baseline | experiment |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         for (CriteriaComparison.Best best : CriteriaComparison.mostRemoved(arms)) {
             String within = best.tolerance() == CriteriaComparison.NO_LOSS ? "0.3 points (no loss)" : "1 point";
-            md.append(best.arm().map(a -> String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.4f | %.4f | %s |%n",
-                    a.model(), a.method(), within, a.paramsPct(), a.flopsPct(), a.accuracy(), a.baseline(),
-                    a.experiment())).orElse(String.format(Locale.ROOT, "| %s | %s | %s | none | | | | |%n",
-                    best.model(), best.method(), within)));
+            md.append(best.arm().map(a -> String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.1f | %.4f | %.4f "
+                    + "| %s |%n", a.model(), a.dataset(), a.method(), within, a.paramsPct(), a.flopsPct(), a.accuracy(),
+                    a.baseline(), a.experiment())).orElse(String.format(Locale.ROOT, "| %s | %s | %s | %s | none | | | | |%n",
+                    best.model(), best.dataset(), best.method(), within)));
         }
         List<CriteriaComparison.Paired> pairs = java.util.Arrays.stream(Criteria.values())
                 .filter(c -> c != Criteria.DIVERSIFY)
@@ -127,18 +128,22 @@ public final class MarkdownSummary {
             return md.toString();
         }
         md.append("\n### The diversifying rule paired with each other criterion\n\nRetrained accuracy of the rule minus "
-                + "the other's at the same channels per layer, in points; per experiment, then over all of them.\n\n"
-                + "| experiment |");
+                + "the other's at the same channels per layer, in points; per experiment, then over all of them "
+                + "(descriptive: experiments that share a baseline are not independent samples).\n\n| experiment |");
         pairs.forEach(p -> md.append(" vs ").append(p.other()).append(" |"));
         md.append("\n|---|").append("---|".repeat(pairs.size())).append("\n");
         for (String experiment : experiments) {
+            if (pairs.stream().noneMatch(p -> p.differences().containsKey(experiment))) {
+                continue;
+            }
             md.append("| ").append(experiment).append(" |");
             pairs.forEach(p -> md.append(p.differences().containsKey(experiment)
                     ? String.format(Locale.ROOT, " %+.2f |", p.differences().get(experiment)) : " - |"));
             md.append("\n");
         }
         md.append("| mean (sd) |");
-        pairs.forEach(p -> md.append(String.format(Locale.ROOT, " %+.2f (%.2f) |", p.mean(), p.sd())));
+        pairs.forEach(p -> md.append(String.format(Locale.ROOT, " %+.2f (%s) |", p.mean(), Double.isNaN(p.sd()) ? "-"
+                : String.format(Locale.ROOT, "%.2f", p.sd()))));
         md.append("\n| rule better / equal / worse |");
         pairs.forEach(p -> md.append(String.format(Locale.ROOT, " %d / %d / %d |", p.wins(), p.ties(), p.losses())));
         return md.append("\n").toString();

@@ -3,7 +3,6 @@ package dev.diversify.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diversify.data.Batches;
@@ -66,6 +65,30 @@ class MeasuredCellsTest {
         assertNotEquals(key, MeasuredCells.key(network, at(new int[] {1, 2, 3}, 0.5, ResidualPolicy.INTERNAL)),
                 "another residual policy");
         assertNotEquals(key, MeasuredCells.key(Models.build(spec().withWidth(0.5)), at), "another network");
+        SweepContext batch32 = new SweepContext(null, at.input(), at.policy(), source, at.validation(),
+                new Batches(32, 10, at.batches().stats(), null), s -> { }, null);
+        assertNotEquals(key, MeasuredCells.key(network, batch32), "another batch size");
+    }
+
+    @Test
+    void theValidationImagesAreTheSameOnlyWhenReadTheSameWay() {
+        String idx = dir.resolve("idx").toString();
+        SyntheticData.write(DataFormat.IDX, idx, 50, 10, 3, false);
+        Batches batches = at(new int[] {1}, 0.5, ResidualPolicy.COUPLED).batches();
+        java.util.Set<String> identities = new java.util.HashSet<>();
+        for (DataSourceSpec spec : List.of(new DataSourceSpec(idx, DataFormat.IDX, false, 32, true),
+                new DataSourceSpec(idx, DataFormat.IDX, false, 0, true),
+                new DataSourceSpec(idx, DataFormat.IDX, false, 32, false))) {
+            identities.add(new SweepContext(null, null, ResidualPolicy.COUPLED, spec.open(), new int[] {1, 2}, batches,
+                    s -> { }, null).validationIdentity());
+        }
+        assertEquals(3, identities.size(), "padding and grey or RGB change the images");
+        String relative = new SweepContext(null, null, ResidualPolicy.COUPLED, DataSourceSpec.forModels(
+                Path.of("").toAbsolutePath().relativize(dir.resolve("data")).toString(), DataFormat.CIFAR10).open(),
+                new int[] {1, 2}, batches, s -> { }, null).validationIdentity();
+        String absolute = new SweepContext(null, null, ResidualPolicy.COUPLED, source, new int[] {1, 2}, batches,
+                s -> { }, null).validationIdentity();
+        assertEquals(absolute, relative, "one place, one identity, however it was named");
     }
 
     @Test
@@ -76,13 +99,45 @@ class MeasuredCellsTest {
         MeasuredCells first = at.measuredCells(network);
         assertNull(first.accuracy(cell));
         first.record(Map.of(cell, 0.625));
-        assertEquals(0.625, at.measuredCells(network).accuracy(cell));
-        assertNull(at.measuredCells(network).accuracy(new CellToMeasure("stage1", List.of(0, 2))), "another cell");
-        assertNull(at(new int[] {5, 7}, 0.5, ResidualPolicy.COUPLED).measuredCells(network).accuracy(cell),
-                "other validation images");
-        Files.writeString(Path.of(first.file()), "{\"stage1 [0, 2, 3]\": ");
-        IllegalStateException broken = assertThrows(IllegalStateException.class, () -> at.measuredCells(network));
-        assertTrue(broken.getMessage().contains(first.file()), broken.getMessage());
+        first.close();
+        try (MeasuredCells again = at.measuredCells(network)) {
+            assertEquals(0.625, again.accuracy(cell));
+            assertNull(again.accuracy(new CellToMeasure("stage1", List.of(0, 2))), "another cell");
+        }
+        try (MeasuredCells other = at(new int[] {5, 7}, 0.5, ResidualPolicy.COUPLED).measuredCells(network)) {
+            assertNull(other.accuracy(cell), "other validation images");
+        }
+        Files.writeString(Path.of(first.file()), "{\"stage1\": ");
+        List<String> said = new java.util.ArrayList<>();
+        SweepContext listening = new SweepContext(null, at.input(), at.policy(), source, at.validation(), at.batches(),
+                said::add, at.sweepCells());
+        try (MeasuredCells broken = listening.measuredCells(network)) {
+            assertNull(broken.accuracy(cell), "an unreadable file counts as empty");
+            broken.record(Map.of(cell, 0.5));
+        }
+        assertTrue(said.size() == 1 && said.get(0).contains(first.file()), said.toString());
+        try (MeasuredCells rewritten = at.measuredCells(network)) {
+            assertEquals(0.5, rewritten.accuracy(cell));
+        }
         assertNull(MeasuredCells.none().file());
+    }
+
+    @Test
+    void aSecondSweepOfTheSameNetworkWaitsForTheFirstAndReadsItsCells() throws Exception {
+        ComputationGraph network = Models.build(spec());
+        SweepContext at = at(new int[] {8, 9}, 0.5, ResidualPolicy.COUPLED);
+        CellToMeasure cell = new CellToMeasure("stage2", List.of(1));
+        java.util.concurrent.CompletableFuture<Double> second;
+        try (MeasuredCells first = at.measuredCells(network)) {
+            second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (MeasuredCells next = at.measuredCells(network)) {
+                    return next.accuracy(cell);
+                }
+            });
+            Thread.sleep(300);
+            assertTrue(!second.isDone(), "the second sweep waits while the first holds the file");
+            first.record(Map.of(cell, 0.75));
+        }
+        assertEquals(0.75, second.get(10, java.util.concurrent.TimeUnit.SECONDS));
     }
 }
