@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true,
         header = "Writes a run's results as one self-contained HTML page.",
         description = "Reads a run's Parquet tables and writes one page with the plots embedded as PNG data (no "
-                + "network needed): the results table, accuracy against parameters and against FLOPs, channels "
+                + "network needed): the results table, accuracy against parameters and against FLOPs (per "
+                + "experiment, and every experiment of a model together), channels "
                 + "per layer, sweep curves, training curves and memory. A run writes RUN_DIR/report.html itself "
                 + "when it ends.")
 final class ReportCommand implements Callable<Integer> {
@@ -27,13 +28,31 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write the page (default: RUN_DIR/report.html).")
     private String out;
 
+    @Option(names = "--plots", paramLabel = "DIR", description = "Also write every plot as a PNG file in DIR, named "
+            + "after its title (e.g. for documents that show a few of them).")
+    private String plotDirectory;
+
     @Override
     public Integer call() {
         SparkSessions.requireRun(runDirectory);
         RunLayout layout = new RunLayout(runDirectory);
         String target = out != null ? out : layout.report();
-        HadoopFiles.writeText(target, SparkSessions.with("diversify report", spark -> HtmlReport.render(spark, layout)));
-        spec.commandLine().getOut().println("wrote " + target);
+        java.util.Set<String> written = new java.util.LinkedHashSet<>();
+        HadoopFiles.writeText(target, SparkSessions.with("diversify report", spark -> HtmlReport.render(spark, layout,
+                (title, png) -> {
+                    if (plotDirectory != null) {
+                        String name = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                                .replaceAll("^-|-$", "");
+                        String file = plotDirectory + "/" + name + ".png";
+                        for (int n = 2; written.contains(file); n++) {
+                            file = plotDirectory + "/" + name + "-" + n + ".png";
+                        }
+                        written.add(file);
+                        HadoopFiles.writeAtomically(file, stream -> stream.write(png));
+                    }
+                })));
+        spec.commandLine().getOut().println("wrote " + target + (written.isEmpty() ? ""
+                : " and " + written.size() + " plots in " + plotDirectory));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -168,8 +168,15 @@ class PipelineRunTest {
         Path runDir = dir.resolve("runs/e2e");
         String written = Files.readString(runDir.resolve("report.html"));
         Path page = dir.resolve("report.html");
-        CliRun report = CliRun.of("report", runDir.toString(), "--out", page.toString());
+        Path pngs = dir.resolve("plots");
+        CliRun report = CliRun.of("report", runDir.toString(), "--out", page.toString(), "--plots", pngs.toString());
         assertEquals(0, report.exitCode(), report.err());
+        byte[] drawn = Files.readAllBytes(pngs.resolve(
+                "resnet20-on-cifar10-retrained-accuracy-vs-parameters-removed-every-experiment.png"));
+        assertTrue(drawn.length > 5000 && drawn[1] == 'P' && drawn[2] == 'N' && drawn[3] == 'G');
+        try (Stream<Path> files = Files.list(pngs)) {
+            assertEquals(2 + 4 * 7, files.count(), "every plot of the page: two across experiments, seven each");
+        }
         String html = Files.readString(page);
         assertEquals(written.length(), html.length(), "the run wrote the same page at its end");
         assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("src=\"/"),

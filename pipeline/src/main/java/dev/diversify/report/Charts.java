@@ -21,14 +21,23 @@ final class Charts {
     private Charts() {
     }
 
-    static <T extends Chart<?, ?>> String embedded(T chart, String title) {
+    /**
+     * {@code chart} drawn as a PNG image, {@link #WIDTH} x {@link #HEIGHT} pixels.
+     *
+     * @throws UncheckedIOException when the image cannot be encoded
+     */
+    static byte[] png(Chart<?, ?> chart) {
         try {
-            byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-            return "<div class=\"plot\"><img alt=\"" + title.replace("\"", "'") + "\" width=\"" + WIDTH
-                    + "\" height=\"" + HEIGHT + "\" src=\"data:image/png;base64,"
-                    + Base64.getEncoder().encodeToString(png) + "\"></div>";
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A page element showing {@code png} (from {@link #png}) under the alternative text {@code title}. */
+    static String embedded(byte[] png, String title) {
+        return "<div class=\"plot\"><img alt=\"" + title.replace("\"", "'") + "\" width=\"" + WIDTH
+                + "\" height=\"" + HEIGHT + "\" src=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png) + "\"></div>";
     }
 }

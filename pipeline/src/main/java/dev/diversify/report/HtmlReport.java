@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.CategoryChart;
@@ -15,6 +16,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -32,10 +34,12 @@ public final class HtmlReport {
 
     private final SparkSession spark;
     private final RunLayout run;
+    private final BiConsumer<String, byte[]> plots;
 
-    private HtmlReport(SparkSession spark, RunLayout run) {
+    private HtmlReport(SparkSession spark, RunLayout run, BiConsumer<String, byte[]> plots) {
         this.spark = spark;
         this.run = run;
+        this.plots = plots;
     }
 
     /**
@@ -45,7 +49,15 @@ public final class HtmlReport {
      * @throws org.apache.spark.sql.AnalysisException (unchecked in Spark 3) when a required table is missing
      */
     public static String render(SparkSession spark, RunLayout run) {
-        return new HtmlReport(spark, run).page();
+        return render(spark, run, (title, png) -> { });
+    }
+
+    /**
+     * As {@link #render(SparkSession, RunLayout)}, handing every plot to {@code plots} as well: its title and the
+     * PNG image embedded in the page.
+     */
+    public static String render(SparkSession spark, RunLayout run, BiConsumer<String, byte[]> plots) {
+        return new HtmlReport(spark, run, plots).page();
     }
 
     private String page() {
@@ -104,12 +116,10 @@ public final class HtmlReport {
         return html.append("</body></html>").toString();
     }
 
-    private static String chart(XYChart chart) {
-        return Charts.embedded(chart, chart.getTitle());
-    }
-
-    private static String chart(CategoryChart chart) {
-        return Charts.embedded(chart, chart.getTitle());
+    private String chart(Chart<?, ?> chart) {
+        byte[] png = Charts.png(chart);
+        plots.accept(chart.getTitle(), png);
+        return Charts.embedded(png, chart.getTitle());
     }
 
     private static List<Row> only(List<Row> rows, String experiment) {
