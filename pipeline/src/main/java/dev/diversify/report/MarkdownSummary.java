@@ -109,8 +109,8 @@ public final class MarkdownSummary {
             }
         }
         StringBuilder md = new StringBuilder("\n### Most parameters removed at no loss and within one point\n\n"
-                + "No loss: retrained top-1 accuracy at most 0.3 points below the experiment's baseline (the thesis's "
-                + "tolerance); the arm of the run that removes the most parameters within it.\n\n"
+                + "No loss: retrained top-1 accuracy at most 0.3 points below the experiment's baseline; per model, "
+                + "dataset and method, the arm of the run that removes the most parameters within it.\n\n"
                 + "| model | dataset | method | within | params -% | FLOPs -% | accuracy | baseline | experiment |\n"
                 + "|---|---|---|---|---|---|---|---|---|\n");
         for (CriteriaComparison.Best best : CriteriaComparison.mostRemoved(arms)) {
