@@ -41,19 +41,23 @@ final class ReportCommand implements Callable<Integer> {
         HadoopFiles.writeText(target, SparkSessions.with("diversify report", spark -> HtmlReport.render(spark, layout,
                 (title, png) -> {
                     if (plotDirectory != null) {
-                        String name = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
-                                .replaceAll("^-|-$", "");
-                        String file = plotDirectory + "/" + name + ".png";
-                        for (int n = 2; written.contains(file); n++) {
-                            file = plotDirectory + "/" + name + "-" + n + ".png";
-                        }
-                        written.add(file);
-                        HadoopFiles.writeAtomically(file, stream -> stream.write(png));
+                        writePlot(title, png, written);
                     }
                 })));
         spec.commandLine().getOut().println("wrote " + target + (written.isEmpty() ? ""
                 : " and " + written.size() + " plots in " + plotDirectory));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** Writes {@code png} to the plot directory as its title in lower case and dashes, numbered if taken. */
+    private void writePlot(String title, byte[] png, java.util.Set<String> written) {
+        String name = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        String file = plotDirectory + "/" + name + ".png";
+        for (int n = 2; written.contains(file); n++) {
+            file = plotDirectory + "/" + name + "-" + n + ".png";
+        }
+        written.add(file);
+        HadoopFiles.writeAtomically(file, stream -> stream.write(png));
     }
 }

@@ -87,8 +87,8 @@ public final class MarkdownSummary {
     }
 
     /**
-     * The criteria compared over the run's experiments ({@link CriteriaComparison}): per model and method the most
-     * parameters removed at no loss (0.3 points) and within one point, as the thesis tabulates them; then the
+     * The criteria compared over the run's experiments ({@link CriteriaComparison}): per model, dataset and method
+     * the most parameters removed at no loss (0.3 points) and within one point, as the thesis tabulates them; then the
      * diversifying rule paired with each other criterion: per experiment the difference of retrained accuracies, and
      * their mean, standard deviation and signs.
      */
@@ -102,8 +102,7 @@ public final class MarkdownSummary {
                 Row retrained = find(rows, experiment, c.id(), "retrained");
                 if (baseline != null && retrained != null) {
                     arms.add(new CriteriaComparison.Arm(experiment, baseline.getAs("model"), baseline.getAs("dataset"),
-                            c.label(),
-                            baseline.getAs("accuracy"), retrained.getAs("accuracy"),
+                            c.label(), baseline.getAs("accuracy"), retrained.getAs("accuracy"),
                             retrained.getAs("params_reduction_pct"), retrained.getAs("flops_reduction_pct")));
                 }
             }
