@@ -179,7 +179,7 @@ public final class HtmlReport {
      */
     private static XYChart acrossExperiments(String model, List<Row> metrics, String column, String label) {
         XYChart chart = new XYChartBuilder().width(Charts.WIDTH).height(Charts.HEIGHT)
-                .title(model + ": retrained accuracy vs " + label + ", every experiment").xAxisTitle(label)
+                .title(model + ": retrained vs " + label).xAxisTitle(label)
                 .yAxisTitle("test accuracy").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(8);
