@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 
 /**
- * Keeps DL4J on its fast CPU path: convolution and batch norm on our own oneDNN layers
- * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}), pooling on DL4J's oneDNN helper. DL4J switches
+ * Keeps DL4J on its fast CPU path: convolution, batch norm and ReLU on our own oneDNN layers
+ * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu}), pooling on DL4J's oneDNN helper. DL4J switches
  * every helper off unless {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each
  * time a layer is created, so setting it before the first network is built works in any JVM (driver,
  * executor, test). The other half of that fix is {@code org.nd4j.nativeblas.Nd4jCpu}.
@@ -32,6 +35,12 @@ public final class OneDnn {
      * by default they run on {@link OneDnnConvolution}.
      */
     public static final String CONVOLUTION_PROPERTY = "diversify.convolution";
+
+    /**
+     * The system property that keeps DL4J's own activation layer for ReLU when set to {@code dl4j}; by
+     * default ReLU activation layers run on {@link OneDnnRelu}.
+     */
+    public static final String RELU_PROPERTY = "diversify.relu";
 
     private static final Field CONVOLUTION_HELPER = helperField(ConvolutionLayer.class);
     private static final Field BATCH_NORM_HELPER = helperField(BatchNormalization.class);
@@ -53,9 +62,11 @@ public final class OneDnn {
 
     /**
      * Gives every convolution and batch-norm layer of {@code graph} our oneDNN implementation
-     * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) as its helper, unless {@value #CONVOLUTION_PROPERTY}
-     * or {@value #BATCH_NORM_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
+     * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) as its helper, and puts {@link OneDnnRelu} in the
+     * place of every ReLU activation layer, unless {@value #CONVOLUTION_PROPERTY}, {@value #BATCH_NORM_PROPERTY}
+     * or {@value #RELU_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
      * {@code true} (an opt-out for debugging); batch norms with fixed gamma and beta keep DL4J's path.
+     * The configuration is left as it is: a network saved afterwards is DL4J's own.
      * Ours does not depend on DL4J's helpers being on: a Spark executor started without that property
      * still gets it.
      * DL4J picks its helper when it creates a layer and has no setting to choose another, hence the
@@ -83,29 +94,64 @@ public final class OneDnn {
                 replace(BATCH_NORM_HELPER, layer, new OneDnnBatchNorm());
             }
         }
+        if (ours(RELU_PROPERTY)) {
+            replaceRelus(graph);
+        }
         return graph;
     }
 
+    /** Swaps each DL4J ReLU activation layer for {@link OneDnnRelu}, in its vertex and in the graph's layer array. */
+    private static void replaceRelus(ComputationGraph graph) {
+        Layer[] layers = graph.getLayers();
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (vertex instanceof LayerVertex layerVertex && vertex.getLayer().getClass() == ActivationLayer.class
+                    && isRelu(vertex.getLayer())) {
+                OneDnnRelu relu = new OneDnnRelu(vertex.getLayer());
+                for (int i = 0; i < layers.length; i++) {
+                    if (layers[i] == vertex.getLayer()) {
+                        layers[i] = relu;
+                    }
+                }
+                layerVertex.setLayer(relu);
+            }
+        }
+    }
+
     /**
-     * The convolution, batch-norm and pooling layers of an initialised graph that do not run on the oneDNN
-     * implementation they should (ours for convolution and batch norm unless a property chose DL4J's helper,
-     * DL4J's helper for pooling), as {@code name (LayerClass)}. Empty means every such layer does.
+     * The convolution, batch-norm, pooling and ReLU layers of an initialised graph that do not run on the
+     * oneDNN implementation they should (ours for convolution, batch norm and ReLU unless a property chose
+     * DL4J's, DL4J's helper for pooling), as {@code name (LayerClass)}. Empty means every such layer does.
      */
     public static List<String> layersWithoutHelper(ComputationGraph graph) {
         List<String> missing = new ArrayList<>();
         for (Layer layer : graph.getLayers()) {
             LayerHelper helper = layer.getHelper();
             boolean dl4js = helper != null && helper.getClass().getSimpleName().startsWith("MKLDNN");
-            boolean onOneDnn = layer.getClass() == BatchNormalization.class
-                    ? ours(BATCH_NORM_PROPERTY) ? helper instanceof OneDnnBatchNorm : dl4js
-                    : layer.getClass() == ConvolutionLayer.class
-                    ? ours(CONVOLUTION_PROPERTY) ? helper instanceof OneDnnConvolution : dl4js
-                    : dl4js;
-            if (expectsHelper(layer) && !onOneDnn) {
+            boolean expected;
+            boolean onOneDnn;
+            if (layer.getClass() == BatchNormalization.class) {
+                expected = true;
+                onOneDnn = ours(BATCH_NORM_PROPERTY) ? helper instanceof OneDnnBatchNorm : dl4js;
+            } else if (layer.getClass() == ConvolutionLayer.class) {
+                expected = true;
+                onOneDnn = ours(CONVOLUTION_PROPERTY) ? helper instanceof OneDnnConvolution : dl4js;
+            } else if (layer instanceof ActivationLayer) {
+                expected = ours(RELU_PROPERTY) && isRelu(layer);
+                onOneDnn = layer instanceof OneDnnRelu;
+            } else {
+                expected = layer.getClass() == SubsamplingLayer.class;
+                onOneDnn = dl4js;
+            }
+            if (expected && !onOneDnn) {
                 missing.add(layer.getConfig().getLayerName() + " (" + layer.getClass().getSimpleName() + ")");
             }
         }
         return missing;
+    }
+
+    private static boolean isRelu(Layer layer) {
+        return OneDnnRelu.isPlainRelu(((org.deeplearning4j.nn.conf.layers.ActivationLayer) layer.conf().getLayer())
+                .getActivationFn());
     }
 
     private static boolean ours(String property) {
@@ -128,11 +174,5 @@ public final class OneDnn {
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError("DL4J's " + layerClass.getSimpleName() + " has no 'helper' field: " + e);
         }
-    }
-
-    private static boolean expectsHelper(Layer layer) {
-        return layer.getClass() == ConvolutionLayer.class
-                || layer.getClass() == BatchNormalization.class
-                || layer.getClass() == SubsamplingLayer.class;
     }
 }

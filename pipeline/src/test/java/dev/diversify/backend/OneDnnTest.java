@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.diversify.models.Architecture;
 import dev.diversify.models.ModelSpec;
 import dev.diversify.models.Models;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -55,16 +56,19 @@ class OneDnnTest {
         List<String> notOurs = OneDnn.layersWithoutHelper(graph);
         assertTrue(notOurs.stream().anyMatch(l -> l.contains("BatchNormalization")), notOurs.toString());
         assertTrue(notOurs.stream().anyMatch(l -> l.contains("ConvolutionLayer")), notOurs.toString());
+        assertTrue(Arrays.stream(graph.getLayers()).noneMatch(l -> l instanceof OneDnnRelu), "DL4J's ReLU layers");
     }
 
     private static ComputationGraph withDl4jHelpers(Supplier<ComputationGraph> build) {
         System.setProperty(OneDnn.BATCH_NORM_PROPERTY, "dl4j");
         System.setProperty(OneDnn.CONVOLUTION_PROPERTY, "dl4j");
+        System.setProperty(OneDnn.RELU_PROPERTY, "dl4j");
         try {
             return build.get();
         } finally {
             System.clearProperty(OneDnn.BATCH_NORM_PROPERTY);
             System.clearProperty(OneDnn.CONVOLUTION_PROPERTY);
+            System.clearProperty(OneDnn.RELU_PROPERTY);
         }
     }
 }
