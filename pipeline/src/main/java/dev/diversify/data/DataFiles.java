@@ -1,11 +1,16 @@
 package dev.diversify.data;
 
 import dev.diversify.io.HadoopFiles;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -18,6 +23,21 @@ import org.apache.hadoop.fs.Path;
  * {@code hdfs://} (and {@code s3a://} with its jars) behave the same. Errors name the file.
  */
 final class DataFiles {
+    /**
+     * Gzip files up to this decompressed size are decompressed once per JVM and read from memory; larger
+     * ones are decompressed from their start at every read.
+     */
+    static final int MAX_CACHED_GZIP_BYTES = 256 << 20;
+
+    /**
+     * Decompressed gzip contents by qualified path, length and modification time. A gzip stream cannot
+     * seek: read block by block (the training blocks of an epoch), each read decompressed the file from its
+     * start, so an epoch of full Fashion-MNIST decompressed about 2.5 GB. Soft references let the garbage
+     * collector take them back before it runs out of heap.
+     */
+    private static final Map<String, SoftReference<byte[]>> GZIP_CONTENTS = new ConcurrentHashMap<>();
+    private static final byte[] TOO_LARGE = new byte[0];
+
     private DataFiles() {
     }
 
@@ -79,6 +99,17 @@ final class DataFiles {
 
     /** Opens {@code path} positioned at byte {@code offset} of its (decompressed) content. */
     static InputStream open(Path path, long offset) {
+        byte[] content = isGzip(path) ? gzipContent(path) : null;
+        if (content == null) {
+            return stream(path, offset);
+        }
+        if (offset > content.length) {
+            throw new InvalidDataException(path + ": ends before byte " + offset + " (truncated)");
+        }
+        return new ByteArrayInputStream(content, (int) offset, content.length - (int) offset);
+    }
+
+    private static InputStream stream(Path path, long offset) {
         try {
             FSDataInputStream raw = fileSystem(path).open(path);
             if (!isGzip(path)) {
@@ -94,6 +125,53 @@ final class DataFiles {
             throw corruptGzip(path, e);
         } catch (EOFException e) {
             throw new InvalidDataException(path + ": ends before byte " + offset + " (truncated)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The decompressed content of gzip file {@code path}, decompressed at most once per JVM while it is
+     * kept; null when it is larger than {@link #MAX_CACHED_GZIP_BYTES}.
+     */
+    private static byte[] gzipContent(Path path) {
+        FileStatus status = status(path);
+        if (status == null) {
+            throw new InvalidDataException("missing file: " + path);
+        }
+        String key = status.getPath() + " " + status.getLen() + " " + status.getModificationTime();
+        byte[][] content = new byte[1][];
+        GZIP_CONTENTS.compute(key, (k, kept) -> {
+            content[0] = kept == null ? null : kept.get();
+            if (content[0] == null) {
+                byte[] decompressed = decompress(path, MAX_CACHED_GZIP_BYTES);
+                content[0] = decompressed == null ? TOO_LARGE : decompressed;
+            }
+            return kept != null && kept.get() == content[0] ? kept : new SoftReference<>(content[0]);
+        });
+        return content[0] == TOO_LARGE ? null : content[0];
+    }
+
+    /** The decompressed content of gzip file {@code path}, or null when it is larger than {@code max} bytes. */
+    static byte[] decompress(Path path, int max) {
+        byte[] buffer = new byte[Math.min(1 << 20, max)];
+        int total = 0;
+        try (InputStream in = stream(path, 0)) {
+            for (int n; (n = in.read(buffer, total, buffer.length - total)) >= 0; ) {
+                total += n;
+                if (total == buffer.length) {
+                    if (total == max) {
+                        return in.read() < 0 ? buffer : null;
+                    }
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(2L * total, max));
+                }
+            }
+            return Arrays.copyOf(buffer, total);
+        } catch (ZipException e) {
+            throw corruptGzip(path, e);
+        } catch (EOFException e) {
+            throw new InvalidDataException(path + ": compressed stream ends early after " + total
+                    + " bytes (truncated gzip)", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }
@@ -126,9 +204,13 @@ final class DataFiles {
         if (!isGzip(path)) {
             return length(path);
         }
+        byte[] content = gzipContent(path);
+        if (content != null) {
+            return content.length;
+        }
         byte[] buffer = new byte[1 << 16];
         long total = 0;
-        try (InputStream in = open(path, 0)) {
+        try (InputStream in = stream(path, 0)) {
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 total += n;
             }
