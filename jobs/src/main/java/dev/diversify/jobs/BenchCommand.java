@@ -3,6 +3,7 @@ package dev.diversify.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.diversify.backend.MemoryUse;
+import dev.diversify.backend.OneDnn;
 import dev.diversify.bench.LayerTimes;
 import dev.diversify.bench.SimilarityBenchmark;
 import dev.diversify.bench.Throughput;
@@ -124,6 +125,10 @@ final class BenchCommand implements Callable<Integer> {
         say(String.format(Locale.ROOT, "hardware: %d cores visible to the JVM, %s, max heap %d MB; OMP_NUM_THREADS=%s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 Runtime.getRuntime().maxMemory() >> 20, System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)")));
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            // one OpenMP thread per core for this thread's oneDNN calls, as PyTorch's peer bench uses
+            say("oneDNN threads: " + OneDnn.useThreadsOnThisThread(Runtime.getRuntime().availableProcessors()));
+        }
         if (what == What.similarity || what == What.all) {
             similarity(architectures);
         }
@@ -276,18 +281,18 @@ final class BenchCommand implements Callable<Integer> {
         Path data = Files.createTempDirectory("diversify-bench");
         String path = data.resolve("c10").toString();
         SyntheticData.write(DataFormat.CIFAR10, path, 2048, 10, 1, false);
-        int defaultThreads = Nd4j.getEnvironment().maxThreads();
-        say(String.format("%n%-10s %14s %10s %10s %8s %8s %6s %12s", "spark", "native threads", "averaging",
+        int cores = Runtime.getRuntime().availableProcessors();
+        say(String.format("%n%-10s %14s %10s %10s %8s %8s %6s %12s", "spark", "task threads", "averaging",
                 "images/s", "epoch s", "rounds", "jobs", "task busy %"));
         record Setting(int workers, int threads, int frequency) {
         }
-        for (Setting setting : List.of(new Setting(1, defaultThreads, 4), new Setting(2, defaultThreads, 4),
-                new Setting(2, 1, 4), new Setting(2, defaultThreads, 16))) {
+        // task threads: the OpenMP threads of each task's oneDNN calls; the default is cores / workers
+        for (Setting setting : List.of(new Setting(1, cores, 4), new Setting(2, cores, 4),
+                new Setting(2, Math.max(1, cores / 2), 4), new Setting(2, Math.max(1, cores / 2), 16))) {
             SparkSession spark = SparkSessions.start("diversify bench", "local[" + setting.workers() + "]");
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             SparkActivity activity = new SparkActivity();
             spark.sparkContext().addSparkListener(activity);
-            Nd4j.getEnvironment().setMaxThreads(setting.threads());
             try {
                 DatasetSource source = DataSourceSpec.forModels(path, DataFormat.CIFAR10).open();
                 int[] all = IntStream.range(0, 2048).toArray();
@@ -295,8 +300,9 @@ final class BenchCommand implements Callable<Integer> {
                 ComputationGraph network = Models.build(ModelSpec.cifar(Architecture.RESNET20, 10));
                 List<EpochReport> epochs = new ArrayList<>();
                 TrainingBlocks blocks = new TrainingBlocks(source, Split.TRAIN, all, batches, 1);
-                new SparkTrainer(sc).train("bench", network, new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1,
-                        setting.frequency()), batch, blocks, null, epoch -> {
+                new SparkTrainer(sc, sc.defaultParallelism(), setting.threads()).train("bench", network,
+                        new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1, setting.frequency()), batch, blocks, null,
+                        epoch -> {
                             epochs.add(epoch);
                             if (epochs.size() == 1) {
                                 activity.reset(); // count the second epoch only
@@ -310,10 +316,9 @@ final class BenchCommand implements Callable<Integer> {
                         setting.threads(), setting.frequency(), 2048 / seconds, seconds, rounds, activity.jobs(),
                         100 * activity.taskSeconds() / (seconds * setting.workers())));
                 record("spark", Map.of("master", "local[" + setting.workers() + "]", "model", "resnet20",
-                        "nativeThreads", setting.threads(), "averagingFrequency", setting.frequency(),
+                        "taskThreads", setting.threads(), "averagingFrequency", setting.frequency(),
                         "imagesPerSecond", 2048 / seconds));
             } finally {
-                Nd4j.getEnvironment().setMaxThreads(defaultThreads);
                 spark.stop();
             }
         }

@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Keeps DL4J on its fast CPU path: convolution, batch norm and ReLU on our own oneDNN layers
@@ -53,6 +55,23 @@ public final class OneDnn {
         if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
+    }
+
+    /**
+     * Sets how many OpenMP threads oneDNN uses for calls made from the current thread (OpenMP's
+     * {@code omp_set_num_threads} applies to the thread that calls it; ND4J and our oneDNN share one OpenMP
+     * runtime). Primitives created on this thread afterwards are balanced for that many threads. Why: Spark
+     * runs one training task per core, and each task's oneDNN calls used all the cores, so two tasks on two
+     * cores ran four threads that waited for each other at oneDNN's barriers (docs/PERFORMANCE.md, "Threads
+     * per Spark task").
+     *
+     * @param threads at least 1
+     * @return the number of threads OpenMP now gives this thread's parallel regions
+     */
+    public static int useThreadsOnThisThread(int threads) {
+        Nd4j.getExecutioner(); // loads ND4J's native library, which NativeOpsHolder expects loaded
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 
     /** True when ND4J's native library was built with oneDNN. */

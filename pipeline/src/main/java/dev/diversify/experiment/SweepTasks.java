@@ -13,6 +13,7 @@ import dev.diversify.prune.PlanBuilder;
 import dev.diversify.prune.Selection;
 import dev.diversify.prune.Similarity;
 import dev.diversify.surgery.Surgery;
+import dev.diversify.train.SparkTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -146,7 +147,11 @@ final class SweepTasks {
     static List<Cell> sweep(JavaSparkContext sc, Broadcast<byte[]> model, InputType input, ResidualPolicy policy,
                             List<Cell> cells, DatasetSource source, int[] validation, Batches batches,
                             String validationKey) {
+        int threads = SparkTrainer.threadsPerTask(sc);
         return sc.parallelize(cells, Math.max(1, cells.size())).map(cell -> {
+            if (threads > 0) {
+                dev.diversify.backend.OneDnn.useThreadsOnThisThread(threads);
+            }
             ComputationGraph network = restore(model.value());
             ChannelGraph channels = ChannelGraph.of(network.getConfiguration(), input);
             PruningPlan plan = PruningPlan.of(channels, policy, Map.of(cell.group, cell.kept));

@@ -8,10 +8,18 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * Gives each Spark worker's network our oneDNN convolution and batch norm ({@link OneDnn#useOwnHelpers})
- * before it trains: DL4J Spark creates the workers' networks itself, with DL4J's own helpers.
+ * Gives each Spark worker's network our oneDNN layers ({@link OneDnn#useOwnHelpers}) before it trains: DL4J
+ * Spark creates the workers' networks itself, with DL4J's own. Also sets the OpenMP threads of the worker's
+ * thread ({@link OneDnn#useThreadsOnThisThread}).
  */
 final class OneDnnHook implements TrainingHook {
+    private static final ThreadLocal<Integer> THREADS_SET = new ThreadLocal<>();
+    private final int threadsPerTask;
+
+    /** @param threadsPerTask OpenMP threads for each worker's oneDNN calls; 0 leaves OpenMP's setting alone */
+    OneDnnHook(int threadsPerTask) {
+        this.threadsPerTask = threadsPerTask;
+    }
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
         install(model);
@@ -30,7 +38,11 @@ final class OneDnnHook implements TrainingHook {
     public void postUpdate(MultiDataSet minibatch, Model model) {
     }
 
-    private static void install(Model model) {
+    private void install(Model model) {
+        if (threadsPerTask > 0 && !Integer.valueOf(threadsPerTask).equals(THREADS_SET.get())) {
+            OneDnn.useThreadsOnThisThread(threadsPerTask);
+            THREADS_SET.set(threadsPerTask);
+        }
         if (model instanceof ComputationGraph graph) {
             OneDnn.useOwnHelpers(graph);
         }

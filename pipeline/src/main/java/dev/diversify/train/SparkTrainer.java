@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -22,8 +24,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * touches DL4J's Spark module (upstream has dropped it), so it can be replaced behind this API.
  */
 public final class SparkTrainer {
+    private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\s*\\d+)?])?");
     private final JavaSparkContext sc;
     private final int workers;
+    private final int threadsPerTask;
 
     /** A trainer on {@code sc}; its default parallelism is the number of workers per averaging round. */
     public SparkTrainer(JavaSparkContext sc) {
@@ -32,11 +36,47 @@ public final class SparkTrainer {
 
     /**
      * A trainer whose averaging rounds give work to {@code workers} workers (Spark's default parallelism by
-     * default). Results are the same for the same workers, whatever the order their tasks finish in.
+     * default), each task's oneDNN on {@link #threadsPerTask} threads. Results are the same for the same
+     * workers, whatever the order their tasks finish in.
      */
     public SparkTrainer(JavaSparkContext sc, int workers) {
+        this(sc, workers, threadsPerTask(sc));
+    }
+
+    /** As {@link #SparkTrainer(JavaSparkContext, int)}, with {@code threadsPerTask} OpenMP threads per task (0: OpenMP's own). */
+    public SparkTrainer(JavaSparkContext sc, int workers, int threadsPerTask) {
         this.sc = sc;
         this.workers = workers;
+        this.threadsPerTask = threadsPerTask;
+    }
+
+    /** {@link #threadsPerTask(String, int, int, String)} for {@code sc}'s master and this machine. */
+    public static int threadsPerTask(JavaSparkContext sc) {
+        return threadsPerTask(sc.master(), sc.getConf().getInt("spark.task.cpus", 1),
+                Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
+    }
+
+    /**
+     * How many OpenMP threads each task's oneDNN calls get: the cores a task is entitled to. In
+     * local mode, {@code local[N]} runs N tasks at once on this machine's {@code processors}: processors / N,
+     * at least 1. On a cluster, Spark gives each task {@code spark.task.cpus} cores. 0 (OpenMP's own
+     * setting) when the user set {@code OMP_NUM_THREADS}.
+     *
+     * @param master        Spark's master URL
+     * @param taskCpus      {@code spark.task.cpus}
+     * @param processors    the cores of this machine
+     * @param ompNumThreads the environment's {@code OMP_NUM_THREADS}, or null
+     */
+    static int threadsPerTask(String master, int taskCpus, int processors, String ompNumThreads) {
+        if (ompNumThreads != null && !ompNumThreads.isBlank()) {
+            return 0;
+        }
+        Matcher local = LOCAL_MASTER.matcher(master);
+        if (!local.matches()) {
+            return Math.max(1, taskCpus);
+        }
+        int tasks = local.group(1) == null ? 1 : "*".equals(local.group(1)) ? processors : Integer.parseInt(local.group(1));
+        return Math.max(1, processors / Math.max(1, tasks));
     }
 
     /**
@@ -68,7 +108,7 @@ public final class SparkTrainer {
                         .batchSizePerWorker(batchSize)
                         .averagingFrequency(settings.averagingFrequency())
                         .workerPrefetchNumBatches(2)
-                        .trainingHooks(new OneDnnHook())
+                        .trainingHooks(new OneDnnHook(threadsPerTask))
                         .rngSeed(data.seed()));
         SparkComputationGraph spark = new SparkComputationGraph(sc, network, master);
         int epochsBefore = network.getConfiguration().getEpochCount();

@@ -10,6 +10,7 @@ import dev.diversify.models.Models;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 class OneDnnHookTest {
     /** DL4J Spark's workers build their networks with DL4J's helpers; the hook swaps ours in before training. */
@@ -19,8 +20,26 @@ class OneDnnHookTest {
         worker.init();
         assertTrue(OneDnn.layersWithoutHelper(worker).stream().anyMatch(l -> l.contains("BatchNormalization")),
                 "as DL4J Spark's worker creates it");
-        new OneDnnHook().preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+        new OneDnnHook(0).preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
         assertEquals(List.of(), OneDnn.layersWithoutHelper(worker));
+    }
+
+    /** The hook gives the worker's own thread the task's OpenMP threads, and leaves other threads as they were. */
+    @Test
+    void aWorkersThreadGetsTheTasksOpenMpThreads() throws Exception {
+        ComputationGraph worker = new ComputationGraph(Models.configuration(ModelSpec.cifar(Architecture.RESNET20, 10)));
+        worker.init();
+        int before = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        int[] seen = new int[1];
+        Thread task = new Thread(() -> {
+            new OneDnnHook(1).preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+            seen[0] = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        });
+        task.start();
+        task.join();
+        assertEquals(1, seen[0]);
+        assertEquals(before, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
+                "this thread keeps its setting");
     }
 
     /** An executor started without DL4J's helper property: DL4J gives its layers no helper, the hook ours all the same. */
@@ -33,7 +52,7 @@ class OneDnnHookTest {
             assertTrue(java.util.Arrays.stream(worker.getLayers())
                     .filter(l -> l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer)
                     .allMatch(l -> l.getHelper() == null), "DL4J's default: no helpers");
-            new OneDnnHook().preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+            new OneDnnHook(0).preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
             assertEquals(List.of(), OneDnn.layersWithoutHelper(worker));
         } finally {
             if (before != null) {
