@@ -36,9 +36,9 @@ What is mirrored (pipeline/.../models and .../bench, jobs/.../BenchCommand.java)
     learning rate 0.1, L2 weight decay 5e-4 on conv and dense weights (DL4J applies .l2() to
     weights only, not to biases or batch-norm parameters), in train mode;
   * inference: eval mode, no gradient, softmax output (DL4J's outputSingle(false, x));
-  * threads: --threads intra-op threads (default 2) and 1 inter-op thread; the Java bench uses ND4J's
-    default, one per core (2 here) unless OMP_NUM_THREADS says otherwise, so set OMP_NUM_THREADS on
-    the Java side to compare at another count;
+  * threads: --threads intra-op threads (default 2) and 1 inter-op thread; the Java bench gives its
+    oneDNN one OpenMP thread per core (2 here) unless OMP_NUM_THREADS says otherwise, so set
+    OMP_NUM_THREADS on the Java side to compare at another count;
   * timing: 2 warm-up runs, then 5 measured repetitions; images/s = batch / median seconds, with the
     slowest and fastest repetition; train first, then inference on the same network.
 """

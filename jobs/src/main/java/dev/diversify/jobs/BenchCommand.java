@@ -49,7 +49,6 @@ import org.apache.spark.sql.SparkSession;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,10 +124,8 @@ final class BenchCommand implements Callable<Integer> {
         say(String.format(Locale.ROOT, "hardware: %d cores visible to the JVM, %s, max heap %d MB; OMP_NUM_THREADS=%s",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 Runtime.getRuntime().maxMemory() >> 20, System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)")));
-        if (System.getenv("OMP_NUM_THREADS") == null) {
-            // one OpenMP thread per core for this thread's oneDNN calls, as PyTorch's peer bench uses
-            say("oneDNN threads: " + OneDnn.useThreadsOnThisThread(Runtime.getRuntime().availableProcessors()));
-        }
+        // one OpenMP thread per core for this thread's oneDNN calls (pytorch_bench.py: --threads, 2 by default)
+        say("oneDNN threads: " + OneDnn.useThreadsOnThisThread(Runtime.getRuntime().availableProcessors()));
         if (what == What.similarity || what == What.all) {
             similarity(architectures);
         }

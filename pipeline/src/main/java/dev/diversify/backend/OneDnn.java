@@ -60,18 +60,22 @@ public final class OneDnn {
     /**
      * Sets how many OpenMP threads oneDNN uses for calls made from the current thread (OpenMP's
      * {@code omp_set_num_threads} applies to the thread that calls it; ND4J and our oneDNN share one OpenMP
-     * runtime). Primitives created on this thread afterwards are balanced for that many threads. Why: Spark
-     * runs one training task per core, and each task's oneDNN calls used all the cores, so two tasks on two
-     * cores ran four threads that waited for each other at oneDNN's barriers (docs/PERFORMANCE.md, "Threads
-     * per Spark task").
+     * runtime: a training process maps one {@code libgomp.so.1}, ND4J's). Primitives created on this thread
+     * afterwards are balanced for that many threads. Why: Spark runs one training task per core, and each
+     * task's oneDNN calls used OpenMP's default (4 threads on 2 cores here), so threads waited for each other
+     * at oneDNN's barriers (docs/PERFORMANCE.md, "Threads per Spark task"). Does nothing when
+     * {@code threads} is 0 or less, or when this process's environment sets {@code OMP_NUM_THREADS} (the
+     * user's choice wins).
      *
-     * @param threads at least 1
-     * @return the number of threads OpenMP now gives this thread's parallel regions
+     * @return the number of threads OpenMP gives this thread's parallel regions afterwards
      */
     public static int useThreadsOnThisThread(int threads) {
         Nd4j.getExecutioner(); // loads ND4J's native library, which NativeOpsHolder expects loaded
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        if (threads > 0 && System.getenv("OMP_NUM_THREADS") == null) {
+            ops.setOmpNumThreads(threads);
+        }
+        return ops.ompGetMaxThreads();
     }
 
     /** True when ND4J's native library was built with oneDNN. */

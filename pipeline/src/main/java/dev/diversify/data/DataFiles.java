@@ -24,10 +24,11 @@ import org.apache.hadoop.fs.Path;
  */
 final class DataFiles {
     /**
-     * Gzip files up to this decompressed size are decompressed once per JVM and read from memory; larger
-     * ones are decompressed from their start at every read.
+     * Gzip files up to this decompressed size (256 MiB, or an eighth of the heap when that is less:
+     * decompressing needs up to about twice the size while the buffer grows) are decompressed once per JVM
+     * and read from memory; larger ones are decompressed from their start at every read.
      */
-    static final int MAX_CACHED_GZIP_BYTES = 256 << 20;
+    static final int MAX_CACHED_GZIP_BYTES = (int) Math.min(256 << 20, Runtime.getRuntime().maxMemory() / 8);
 
     /**
      * Decompressed gzip contents by qualified path, length and modification time. A gzip stream cannot

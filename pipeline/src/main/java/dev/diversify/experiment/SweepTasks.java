@@ -149,9 +149,7 @@ final class SweepTasks {
                             String validationKey) {
         int threads = SparkTrainer.threadsPerTask(sc);
         return sc.parallelize(cells, Math.max(1, cells.size())).map(cell -> {
-            if (threads > 0) {
-                dev.diversify.backend.OneDnn.useThreadsOnThisThread(threads);
-            }
+            dev.diversify.backend.OneDnn.useThreadsOnThisThread(threads);
             ComputationGraph network = restore(model.value());
             ChannelGraph channels = ChannelGraph.of(network.getConfiguration(), input);
             PruningPlan plan = PruningPlan.of(channels, policy, Map.of(cell.group, cell.kept));

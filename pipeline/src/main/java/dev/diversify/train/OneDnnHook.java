@@ -13,13 +13,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * thread ({@link OneDnn#useThreadsOnThisThread}).
  */
 final class OneDnnHook implements TrainingHook {
-    private static final ThreadLocal<Integer> THREADS_SET = new ThreadLocal<>();
     private final int threadsPerTask;
 
     /** @param threadsPerTask OpenMP threads for each worker's oneDNN calls; 0 leaves OpenMP's setting alone */
     OneDnnHook(int threadsPerTask) {
         this.threadsPerTask = threadsPerTask;
     }
+
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
         install(model);
@@ -39,10 +39,7 @@ final class OneDnnHook implements TrainingHook {
     }
 
     private void install(Model model) {
-        if (threadsPerTask > 0 && !Integer.valueOf(threadsPerTask).equals(THREADS_SET.get())) {
-            OneDnn.useThreadsOnThisThread(threadsPerTask);
-            THREADS_SET.set(threadsPerTask);
-        }
+        OneDnn.useThreadsOnThisThread(threadsPerTask);
         if (model instanceof ComputationGraph graph) {
             OneDnn.useOwnHelpers(graph);
         }

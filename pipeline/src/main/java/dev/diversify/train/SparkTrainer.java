@@ -36,41 +36,40 @@ public final class SparkTrainer {
 
     /**
      * A trainer whose averaging rounds give work to {@code workers} workers (Spark's default parallelism by
-     * default), each task's oneDNN on {@link #threadsPerTask} threads. Results are the same for the same
+     * default), each task's oneDNN on {@link #threadsPerTask(JavaSparkContext)} threads. Results are the same for the same
      * workers, whatever the order their tasks finish in.
      */
     public SparkTrainer(JavaSparkContext sc, int workers) {
         this(sc, workers, threadsPerTask(sc));
     }
 
-    /** As {@link #SparkTrainer(JavaSparkContext, int)}, with {@code threadsPerTask} OpenMP threads per task (0: OpenMP's own). */
+    /**
+     * As {@link #SparkTrainer(JavaSparkContext, int)}, with {@code threadsPerTask} OpenMP threads per task (0:
+     * OpenMP's own).
+     */
     public SparkTrainer(JavaSparkContext sc, int workers, int threadsPerTask) {
         this.sc = sc;
         this.workers = workers;
         this.threadsPerTask = threadsPerTask;
     }
 
-    /** {@link #threadsPerTask(String, int, int, String)} for {@code sc}'s master and this machine. */
+    /** {@link #threadsPerTask(String, int, int)} for {@code sc}'s master and this machine. */
     public static int threadsPerTask(JavaSparkContext sc) {
         return threadsPerTask(sc.master(), sc.getConf().getInt("spark.task.cpus", 1),
-                Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
+                Runtime.getRuntime().availableProcessors());
     }
 
     /**
      * How many OpenMP threads each task's oneDNN calls get: the cores a task is entitled to. In
      * local mode, {@code local[N]} runs N tasks at once on this machine's {@code processors}: processors / N,
-     * at least 1. On a cluster, Spark gives each task {@code spark.task.cpus} cores. 0 (OpenMP's own
-     * setting) when the user set {@code OMP_NUM_THREADS}.
+     * at least 1. On a cluster, Spark gives each task {@code spark.task.cpus} cores. An executor whose
+     * environment sets {@code OMP_NUM_THREADS} keeps it ({@code OneDnn.useThreadsOnThisThread}).
      *
-     * @param master        Spark's master URL
-     * @param taskCpus      {@code spark.task.cpus}
-     * @param processors    the cores of this machine
-     * @param ompNumThreads the environment's {@code OMP_NUM_THREADS}, or null
+     * @param master     Spark's master URL
+     * @param taskCpus   {@code spark.task.cpus}
+     * @param processors the cores of this machine
      */
-    static int threadsPerTask(String master, int taskCpus, int processors, String ompNumThreads) {
-        if (ompNumThreads != null && !ompNumThreads.isBlank()) {
-            return 0;
-        }
+    static int threadsPerTask(String master, int taskCpus, int processors) {
         Matcher local = LOCAL_MASTER.matcher(master);
         if (!local.matches()) {
             return Math.max(1, taskCpus);

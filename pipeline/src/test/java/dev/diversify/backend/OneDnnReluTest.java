@@ -37,6 +37,7 @@ class OneDnnReluTest {
         assertEquals(org.deeplearning4j.nn.layers.ActivationLayer.class, builtIn.getClass(), "the reference is DL4J's");
         INDArray x = withZeros(Nd4j.randn(DataType.FLOAT, shape)).dup(order);
         INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape).dup(order);
+        INDArray original = x.dup(order);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
 
         assertClose(builtIn.activate(x.dup(order), true, mgr), ours.activate(x, true, mgr), "training output");
@@ -46,6 +47,7 @@ class OneDnnReluTest {
         // DL4J's inference path applies the function in place on its input: give it a copy
         assertClose(builtIn.activate(x.dup(order), false, mgr), ours.activate(x, false, mgr), "inference output");
         assertEquals(0, ((OneDnnRelu) ours).declined(), "a match must come from our ReLU");
+        assertEquals(original, x, "the input is left as it was");
     }
 
     /** After a dense layer the activation is [N, C]; in double precision DL4J's implementation computes it. */

@@ -41,15 +41,14 @@ class SparkTrainerTest {
     /** Each task gets the cores it is entitled to: its share of the machine in local mode, spark.task.cpus on a cluster. */
     @Test
     void eachTaskGetsItsShareOfTheCoresAsOpenMpThreads() {
-        assertEquals(1, SparkTrainer.threadsPerTask("local[2]", 1, 2, null));
-        assertEquals(2, SparkTrainer.threadsPerTask("local[1]", 1, 2, null));
-        assertEquals(2, SparkTrainer.threadsPerTask("local", 1, 2, null));
-        assertEquals(1, SparkTrainer.threadsPerTask("local[*]", 1, 8, null));
-        assertEquals(4, SparkTrainer.threadsPerTask("local[2, 3]", 1, 8, null));
-        assertEquals(1, SparkTrainer.threadsPerTask("local[4]", 1, 2, null), "at least one");
-        assertEquals(3, SparkTrainer.threadsPerTask("spark://host:7077", 3, 2, null));
-        assertEquals(1, SparkTrainer.threadsPerTask("yarn", 1, 64, null));
-        assertEquals(0, SparkTrainer.threadsPerTask("local[2]", 1, 2, "4"), "the user's OMP_NUM_THREADS stands");
+        assertEquals(1, SparkTrainer.threadsPerTask("local[2]", 1, 2));
+        assertEquals(2, SparkTrainer.threadsPerTask("local[1]", 1, 2));
+        assertEquals(2, SparkTrainer.threadsPerTask("local", 1, 2));
+        assertEquals(1, SparkTrainer.threadsPerTask("local[*]", 1, 8));
+        assertEquals(4, SparkTrainer.threadsPerTask("local[2, 3]", 1, 8));
+        assertEquals(1, SparkTrainer.threadsPerTask("local[4]", 1, 2), "at least one");
+        assertEquals(3, SparkTrainer.threadsPerTask("spark://host:7077", 3, 2));
+        assertEquals(1, SparkTrainer.threadsPerTask("yarn", 1, 64));
     }
 
     @Test
