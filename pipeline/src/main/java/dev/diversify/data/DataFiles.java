@@ -168,13 +168,8 @@ final class DataFiles {
                 }
             }
             return Arrays.copyOf(buffer, total);
-        } catch (ZipException e) {
-            throw corruptGzip(path, e);
-        } catch (EOFException e) {
-            throw new InvalidDataException(path + ": compressed stream ends early after " + total
-                    + " bytes (truncated gzip)", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+            throw wholeReadError(path, total, e);
         }
     }
 
@@ -216,14 +211,21 @@ final class DataFiles {
                 total += n;
             }
             return total;
-        } catch (ZipException e) {
-            throw corruptGzip(path, e);
-        } catch (EOFException e) {
-            throw new InvalidDataException(path + ": compressed stream ends early after " + total
-                    + " bytes (truncated gzip)", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+            throw wholeReadError(path, total, e);
         }
+    }
+
+    /** The error for a read of gzip file {@code path} from its start that failed after {@code bytes} bytes. */
+    private static RuntimeException wholeReadError(Path path, long bytes, IOException e) {
+        if (e instanceof ZipException) {
+            return corruptGzip(path, e);
+        }
+        if (e instanceof EOFException) {
+            return new InvalidDataException(path + ": compressed stream ends early after " + bytes
+                    + " bytes (truncated gzip)", e);
+        }
+        return new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
     }
 
     private static void skipFully(InputStream in, long bytes, Path path) throws IOException {
