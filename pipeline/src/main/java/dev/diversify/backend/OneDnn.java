@@ -17,8 +17,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Keeps DL4J on its fast CPU path: convolution, batch norm and ReLU on our own oneDNN layers
- * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu}), pooling on DL4J's oneDNN helper. DL4J switches
- * every helper off unless {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each
+ * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu}), pooling on DL4J's oneDNN helper.
+ * DL4J switches every helper off unless {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each
  * time a layer is created, so setting it before the first network is built works in any JVM (driver,
  * executor, test). The other half of that fix is {@code org.nd4j.nativeblas.Nd4jCpu}.
  */

@@ -36,8 +36,8 @@ public final class SparkTrainer {
 
     /**
      * A trainer whose averaging rounds give work to {@code workers} workers (Spark's default parallelism by
-     * default), each task's oneDNN on {@link #threadsPerTask(JavaSparkContext)} threads. Results are the same for the same
-     * workers, whatever the order their tasks finish in.
+     * default), each task's oneDNN on {@link #threadsPerTask(JavaSparkContext)} threads. Results are the same
+     * for the same workers, whatever the order their tasks finish in.
      */
     public SparkTrainer(JavaSparkContext sc, int workers) {
         this(sc, workers, threadsPerTask(sc));
@@ -74,7 +74,8 @@ public final class SparkTrainer {
         if (!local.matches()) {
             return Math.max(1, taskCpus);
         }
-        int tasks = local.group(1) == null ? 1 : "*".equals(local.group(1)) ? processors : Integer.parseInt(local.group(1));
+        String n = local.group(1);
+        int tasks = n == null ? 1 : "*".equals(n) ? processors : Integer.parseInt(n);
         return Math.max(1, processors / Math.max(1, tasks));
     }
 
