@@ -4,10 +4,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.primitive_desc_base;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /** What our oneDNN layers share: the CPU engine, and ND4J arrays handed to oneDNN by address. */
 final class Dnnl {
@@ -38,7 +47,10 @@ final class Dnnl {
         return true;
     }
 
-    /** Points {@code m} at {@code a}'s elements; {@code a} is dense (a view's address includes its offset). */
+    /**
+     * Points {@code m} at {@code a}'s elements; {@code a} has no gaps, in the order {@code m}'s descriptor says
+     * (a view's address includes its offset).
+     */
     static void bind(memory m, INDArray a) {
         m.set_data_handle(a.data().addressPointer());
     }
@@ -73,6 +85,56 @@ final class Dnnl {
                 return true;
             }
         };
+    }
+
+    /**
+     * OpenMP's thread count for the calling thread's parallel regions. oneDNN sizes a primitive's scratchpad and
+     * splits its work for the count at creation: our primitive caches key on it, so that a primitive is never
+     * run with more threads than it was made for ({@link OneDnn#useThreadsOnThisThread} changes it per thread).
+     */
+    static int threads() {
+        return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    }
+
+    /**
+     * Attributes that make a primitive take its scratchpad as an argument ({@code DNNL_ARG_SCRATCHPAD}, see
+     * {@link Scratchpad}) instead of from oneDNN's own per-thread scratchpad.
+     */
+    static primitive_attr userScratchpad() {
+        primitive_attr attr = new primitive_attr();
+        attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
+        return attr;
+    }
+
+    /**
+     * A primitive's scratchpad, in DL4J's working memory for the call, 64-byte aligned. Why: with oneDNN's
+     * default scratchpad (one buffer per thread, kept by the thread that created the primitive), channels-last
+     * convolutions corrupted the native heap of Spark executors (standalone cluster; not reproduced in one JVM).
+     */
+    static final class Scratchpad {
+        private static final int ALIGNMENT = 64;
+        private final memory memory;
+        private final long bytes;
+
+        /** Adds the scratchpad argument of {@code pd} (a primitive descriptor made with {@link #userScratchpad}) to {@code args}. */
+        Scratchpad(primitive_desc_base pd, IntMemoryMap args) {
+            memory.desc desc = pd.scratchpad_desc();
+            bytes = desc.get_size();
+            memory = unbound(desc);
+            args.put(dnnl.DNNL_ARG_SCRATCHPAD, memory);
+        }
+
+        /** Binds a new scratchpad of {@code type} memory, held in {@code held} until the caller's stream is done. */
+        void bind(LayerWorkspaceMgr workspaceMgr, ArrayType type, List<INDArray> held) {
+            if (bytes == 0) {
+                return;
+            }
+            INDArray buffer = held(held, workspaceMgr.createUninitialized(type, DataType.BYTE,
+                    new long[] {bytes + ALIGNMENT}, 'c'));
+            long address = buffer.data().address();
+            memory.set_data_handle(new BytePointer(buffer.data().addressPointer())
+                    .position((ALIGNMENT - address % ALIGNMENT) % ALIGNMENT));
+        }
     }
 
     /** A memory object of {@code desc} that is bound to arrays call by call. */

@@ -3,9 +3,12 @@ package dev.diversify.backend;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.LayerHelper;
@@ -16,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * Keeps DL4J on its fast CPU path: convolution, batch norm and ReLU on our own oneDNN layers
- * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu}), pooling on DL4J's oneDNN helper.
+ * Keeps DL4J on its fast CPU path: convolution, batch norm, ReLU and residual additions on our own oneDNN
+ * layers ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu}, {@link OneDnnAdd}), whose
+ * activations are channels-last ({@link Layout}), pooling on DL4J's oneDNN helper.
  * DL4J switches every helper off unless {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each
  * time a layer is created, so setting it before the first network is built works in any JVM (driver,
  * executor, test). The other half of that fix is {@code org.nd4j.nativeblas.Nd4jCpu}.
@@ -44,8 +48,15 @@ public final class OneDnn {
      */
     public static final String RELU_PROPERTY = "diversify.relu";
 
-    private static final Field CONVOLUTION_HELPER = helperField(ConvolutionLayer.class);
-    private static final Field BATCH_NORM_HELPER = helperField(BatchNormalization.class);
+    /**
+     * The system property that keeps DL4J's own vertex for additions when set to {@code dl4j}; by default
+     * they run on {@link OneDnnAdd}.
+     */
+    public static final String ADD_PROPERTY = "diversify.add";
+
+    private static final Field CONVOLUTION_HELPER = accessible(ConvolutionLayer.class, "helper");
+    private static final Field BATCH_NORM_HELPER = accessible(BatchNormalization.class, "helper");
+    private static final Field VERTICES_MAP = accessible(ComputationGraph.class, "verticesMap");
 
     private OneDnn() {
     }
@@ -86,8 +97,9 @@ public final class OneDnn {
     /**
      * Gives every convolution and batch-norm layer of {@code graph} our oneDNN implementation
      * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) as its helper, and puts {@link OneDnnRelu} in the
-     * place of every ReLU activation layer, unless {@value #CONVOLUTION_PROPERTY}, {@value #BATCH_NORM_PROPERTY}
-     * or {@value #RELU_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
+     * place of every ReLU activation layer and {@link OneDnnAdd} in the place of every addition vertex, unless
+     * {@value #CONVOLUTION_PROPERTY}, {@value #BATCH_NORM_PROPERTY}, {@value #RELU_PROPERTY} or
+     * {@value #ADD_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
      * {@code true} (an opt-out for debugging); batch norms with fixed gamma and beta keep DL4J's path.
      * The configuration is left as it is: a network saved afterwards is DL4J's own.
      * Ours does not depend on DL4J's helpers being on: a Spark executor started without that property
@@ -102,25 +114,79 @@ public final class OneDnn {
         if ("true".equals(System.getProperty(HELPERS_DISABLE_PROPERTY))) {
             return graph;
         }
-        boolean batchNorm = ours(BATCH_NORM_PROPERTY);
-        boolean convolution = ours(CONVOLUTION_PROPERTY);
         for (Layer layer : graph.getLayers()) {
-            LayerHelper helper = layer.getHelper();
-            if (helper instanceof OneDnnConvolution || helper instanceof OneDnnBatchNorm) {
-                continue;
-            }
-            if (convolution && layer.getClass() == ConvolutionLayer.class) {
-                boolean hasBias = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.getConfig()).hasBias();
-                replace(CONVOLUTION_HELPER, layer, new OneDnnConvolution(hasBias));
-            } else if (batchNorm && layer.getClass() == BatchNormalization.class
-                    && !((org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.getConfig()).isLockGammaBeta()) {
+            if (isOurBatchNorm(layer) && !(layer.getHelper() instanceof OneDnnBatchNorm)) {
                 replace(BATCH_NORM_HELPER, layer, new OneDnnBatchNorm());
             }
         }
         if (ours(RELU_PROPERTY)) {
             replaceRelus(graph);
         }
+        if (ours(ADD_PROPERTY)) {
+            replaceAdds(graph);
+        }
+        for (GraphVertex vertex : graph.getVertices()) {
+            Layer layer = vertex.getLayer();
+            if (isOurConvolution(layer) && !(layer.getHelper() instanceof OneDnnConvolution)) {
+                boolean hasBias = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.getConfig()).hasBias();
+                replace(CONVOLUTION_HELPER, layer, new OneDnnConvolution(hasBias,
+                        Layout.forConvolutionOutput(feedsOnlyOurs(graph, vertex))));
+            }
+        }
         return graph;
+    }
+
+    /** True when every consumer of {@code vertex}'s output is one of our layers or vertices (set up before it). */
+    private static boolean feedsOnlyOurs(ComputationGraph graph, GraphVertex vertex) {
+        if (vertex.getOutputVertices() == null || vertex.getOutputVertices().length == 0 || vertex.isOutputVertex()) {
+            return false;
+        }
+        for (VertexIndices consumer : vertex.getOutputVertices()) {
+            GraphVertex next = graph.getVertices()[consumer.getVertexIndex()];
+            Layer layer = next.getLayer();
+            boolean ours = next instanceof OneDnnAdd || layer instanceof OneDnnRelu || isOurConvolution(layer)
+                    || (isOurBatchNorm(layer) && layer.getHelper() instanceof OneDnnBatchNorm);
+            if (!ours) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isOurConvolution(Layer layer) {
+        return layer != null && layer.getClass() == ConvolutionLayer.class && ours(CONVOLUTION_PROPERTY);
+    }
+
+    private static boolean isOurBatchNorm(Layer layer) {
+        return layer != null && layer.getClass() == BatchNormalization.class && ours(BATCH_NORM_PROPERTY)
+                && !((org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.getConfig()).isLockGammaBeta();
+    }
+
+    /** Swaps each DL4J addition vertex for {@link OneDnnAdd}, in the graph's vertex array and its lookup by name. */
+    private static void replaceAdds(ComputationGraph graph) {
+        GraphVertex[] vertices = graph.getVertices();
+        for (int i = 0; i < vertices.length; i++) {
+            if (vertices[i].getClass() == ElementWiseVertex.class && isAdd(graph, vertices[i].getVertexName())) {
+                OneDnnAdd add = new OneDnnAdd((ElementWiseVertex) vertices[i]);
+                vertices[i] = add;
+                verticesByName(graph).put(add.getVertexName(), add);
+            }
+        }
+    }
+
+    private static boolean isAdd(ComputationGraph graph, String vertex) {
+        return graph.getConfiguration().getVertices().get(vertex)
+                instanceof org.deeplearning4j.nn.conf.graph.ElementWiseVertex conf
+                && conf.getOp() == org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, GraphVertex> verticesByName(ComputationGraph graph) {
+        try {
+            return (Map<String, GraphVertex>) VERTICES_MAP.get(graph);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot replace DL4J's addition vertices", e);
+        }
     }
 
     /** Swaps each DL4J ReLU activation layer for {@link OneDnnRelu}, in its vertex and in the graph's layer array. */
@@ -141,9 +207,10 @@ public final class OneDnn {
     }
 
     /**
-     * The convolution, batch-norm, pooling and ReLU layers of an initialised graph that do not run on the
-     * oneDNN implementation they should (ours for convolution, batch norm and ReLU unless a property chose
-     * DL4J's, DL4J's helper for pooling), as {@code name (LayerClass)}. Empty means every such layer does.
+     * The convolution, batch-norm, pooling and ReLU layers and addition vertices of an initialised graph that
+     * do not run on the oneDNN implementation they should (ours for convolution, batch norm, ReLU and
+     * addition unless a property chose DL4J's, DL4J's helper for pooling), as {@code name (Class)}. Empty
+     * means every such layer does.
      */
     public static List<String> layersWithoutHelper(ComputationGraph graph) {
         List<String> missing = new ArrayList<>();
@@ -169,6 +236,11 @@ public final class OneDnn {
                 missing.add(layer.getConfig().getLayerName() + " (" + layer.getClass().getSimpleName() + ")");
             }
         }
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (ours(ADD_PROPERTY) && vertex.getClass() == ElementWiseVertex.class && isAdd(graph, vertex.getVertexName())) {
+                missing.add(vertex.getVertexName() + " (ElementWiseVertex)");
+            }
+        }
         return missing;
     }
 
@@ -189,13 +261,13 @@ public final class OneDnn {
         }
     }
 
-    private static Field helperField(Class<?> layerClass) {
+    private static Field accessible(Class<?> owner, String name) {
         try {
-            Field field = layerClass.getDeclaredField("helper");
+            Field field = owner.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError("DL4J's " + layerClass.getSimpleName() + " has no 'helper' field: " + e);
+            throw new ExceptionInInitializerError("DL4J's " + owner.getSimpleName() + " has no '" + name + "' field: " + e);
         }
     }
 }

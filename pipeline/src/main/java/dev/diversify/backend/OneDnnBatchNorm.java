@@ -41,12 +41,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * DL4J's helper and 8-9 ms here (docs/PERFORMANCE.md, "Batch norm on oneDNN's own primitive").
  *
  * <p>Handles float NCHW activations of rank 4 ([N, C, H, W]; DL4J passes rank-2 input as [N, C, 1, 1])
- * with learned gamma and beta; for anything else it returns {@code null}, and DL4J's layer computes
+ * with learned gamma and beta, and writes its output and the input's gradient in the input's {@link Layout}
+ * (channels-last after our convolutions); for anything else it returns {@code null}, and DL4J's layer computes
  * the result with its built-in implementation. One instance serves one layer, from one thread at a
  * time, as DL4J's helpers do. The batch variance is the biased one (divided by N*H*W), as in DL4J.
  */
 public final class OneDnnBatchNorm implements BatchNormalizationHelper {
     private final stream stream = new stream(CPU);
+    private final Layout.Converter converter = new Layout.Converter();
     private final Map<String, Primitives> byShape = Dnnl.primitiveCache(evicted -> {
         if (evicted == this.lastTraining) {
             this.lastTraining = null; // its backward pass, if one comes, is left to DL4J
@@ -76,9 +78,13 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
             return null;
         }
         List<INDArray> held = new ArrayList<>();
-        x = held(held, dense(x));
-        Primitives p = primitives(x.shape(), (float) eps, training);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        Layout layout = Layout.of(x);
+        if (layout == null) {
+            x = held(held, x.dup('c'));
+            layout = Layout.NCHW;
+        }
+        Primitives p = primitives(x.shape(), (float) eps, training, layout);
+        INDArray out = layout.create(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         if (training) {
             long channels = x.size(1);
             if (batchMean == null || batchMean.length() != channels) {
@@ -93,6 +99,7 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
         }
         p.bind(p.src, x).bind(p.dst, out).bind(p.mean, held(held, dense(mean))).bind(p.variance, held(held, dense(var)))
                 .bind(p.scale, held(held, dense(gamma))).bind(p.shift, held(held, dense(beta)));
+        p.forwardScratchpad.bind(workspaceMgr, ArrayType.FF_WORKING_MEM, held);
         p.forward.execute(stream, p.forwardArgs);
         stream._wait();
         Reference.reachabilityFence(held);
@@ -110,10 +117,13 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
             return null;
         }
         List<INDArray> held = new ArrayList<>();
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        p.bind(p.src, held(held, dense(input))).bind(p.diffDst, held(held, dense(epsilon))).bind(p.diffSrc, dx)
+        INDArray dx = p.layout.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
+        ArrayType working = ArrayType.BP_WORKING_MEM;
+        p.bind(p.src, converter.to(p.layout, input, workspaceMgr, working, stream, held))
+                .bind(p.diffDst, converter.to(p.layout, epsilon, workspaceMgr, working, stream, held)).bind(p.diffSrc, dx)
                 .bind(p.mean, batchMean).bind(p.variance, batchVariance).bind(p.scale, held(held, dense(gamma)))
                 .bind(p.shift, held(held, dense(beta))).bind(p.diffScale, dGammaView).bind(p.diffShift, dBetaView);
+        p.backwardScratchpad.bind(workspaceMgr, working, held);
         p.backward.execute(stream, p.backwardArgs);
         stream._wait();
         Reference.reachabilityFence(held);
@@ -147,14 +157,18 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
         return x.dataType() == DataType.FLOAT && x.rank() == 4 && format == CNN2DFormat.NCHW;
     }
 
-    private Primitives primitives(long[] dims, float eps, boolean training) {
-        String key = Arrays.toString(dims) + eps + training;
-        return byShape.computeIfAbsent(key, k -> new Primitives(dims, eps, training));
+    private Primitives primitives(long[] dims, float eps, boolean training, Layout layout) {
+        String key = Arrays.toString(dims) + eps + training + layout + Dnnl.threads();
+        return byShape.computeIfAbsent(key, k -> new Primitives(dims, eps, training, layout));
     }
 
-    /** The primitives and argument maps for one input shape; memory objects are rebound to each call's arrays. */
+    /**
+     * The primitives and argument maps for one input shape and layout; memory objects are rebound to each
+     * call's arrays. The output and the input's gradient are in the input's layout.
+     */
     private static final class Primitives implements AutoCloseable {
         final long[] dims;
+        final Layout layout;
         final primitive forward;
         final primitive backward;
         final memory src;
@@ -169,10 +183,13 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
         final memory diffShift;
         final IntMemoryMap forwardArgs = new IntMemoryMap();
         final IntMemoryMap backwardArgs = new IntMemoryMap();
+        final Dnnl.Scratchpad forwardScratchpad;
+        final Dnnl.Scratchpad backwardScratchpad;
 
-        Primitives(long[] dims, float eps, boolean training) {
+        Primitives(long[] dims, float eps, boolean training, Layout layout) {
             this.dims = dims.clone();
-            memory.desc data = new memory.desc(dims, memory.data_type.f32, memory.format_tag.nchw);
+            this.layout = layout;
+            memory.desc data = layout.desc(dims);
             memory.desc channels = new memory.desc(new long[] {dims[1]}, memory.data_type.f32, memory.format_tag.a);
             dnnl.normalization_flags flags = dnnl.or(dnnl.normalization_flags.use_scale, dnnl.normalization_flags.use_shift);
             if (!training) {
@@ -180,11 +197,15 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
             }
             batch_normalization_forward.primitive_desc forwardDesc = new batch_normalization_forward.primitive_desc(
                     new batch_normalization_forward.desc(training ? dnnl.prop_kind.forward_training
-                            : dnnl.prop_kind.forward_inference, data, eps, flags), CPU);
+                            : dnnl.prop_kind.forward_inference, data, eps, flags), Dnnl.userScratchpad(), CPU);
             forward = new batch_normalization_forward(forwardDesc);
-            backward = training ? new batch_normalization_backward(new batch_normalization_backward.primitive_desc(
-                    new batch_normalization_backward.desc(dnnl.prop_kind.backward, data, data, eps, flags), CPU,
-                    forwardDesc)) : null;
+            forwardScratchpad = new Dnnl.Scratchpad(forwardDesc, forwardArgs);
+            batch_normalization_backward.primitive_desc backwardDesc = training
+                    ? new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
+                            dnnl.prop_kind.backward, data, data, eps, flags), Dnnl.userScratchpad(), CPU, forwardDesc)
+                    : null;
+            backward = training ? new batch_normalization_backward(backwardDesc) : null;
+            backwardScratchpad = training ? new Dnnl.Scratchpad(backwardDesc, backwardArgs) : null;
             src = unbound(data);
             dst = unbound(data);
             diffDst = unbound(data);

@@ -1,7 +1,6 @@
 package dev.diversify.backend;
 
 import static dev.diversify.backend.Dnnl.CPU;
-import static dev.diversify.backend.Dnnl.dense;
 import static dev.diversify.backend.Dnnl.held;
 import static dev.diversify.backend.Dnnl.unbound;
 
@@ -37,12 +36,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * directions: four passes over the activation where ours makes two. A ReLU follows every batch norm in
  * our networks; training is 8-30 % faster with ours (docs/PERFORMANCE.md, "ReLU without copies").
  *
- * <p>Handles float arrays of any rank; anything else goes to DL4J's implementation, which this class
+ * <p>Handles float arrays of any rank, and writes its output and the input's gradient in the input's
+ * {@link Layout} (channels-last after our convolutions); anything else goes to DL4J's implementation, which this class
  * extends, so it stays an {@code ActivationLayer} to any code that asks. The configuration is DL4J's
  * own: a saved network is unchanged. One instance serves one layer, from one thread at a time.
  */
 public final class OneDnnRelu extends ActivationLayer {
     private final stream stream = new stream(CPU);
+    private final Layout.Converter converter = new Layout.Converter();
     private final Map<String, Primitives> byLength = Dnnl.primitiveCache(evicted -> { });
     private int declined;
 
@@ -67,8 +68,9 @@ public final class OneDnnRelu extends ActivationLayer {
             return super.activate(training, workspaceMgr);
         }
         List<INDArray> held = new ArrayList<>();
-        INDArray x = held(held, dense(input));
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
+        Layout layout = Layout.of(input);
+        INDArray x = layout == null ? held(held, input.dup('c')) : input;
+        INDArray out = (layout == null ? Layout.NCHW : layout).create(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         Primitives p = primitives(x.length());
         Dnnl.bind(p.src, x);
         Dnnl.bind(p.dst, out);
@@ -87,10 +89,13 @@ public final class OneDnnRelu extends ActivationLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         List<INDArray> held = new ArrayList<>();
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        Layout layout = Layout.of(input);
+        INDArray x = layout == null ? held(held, input.dup('c')) : input;
+        layout = layout == null ? Layout.NCHW : layout;
+        INDArray dx = layout.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
         Primitives p = primitives(input.length());
-        Dnnl.bind(p.src, held(held, dense(input)));
-        Dnnl.bind(p.diffDst, held(held, dense(epsilon)));
+        Dnnl.bind(p.src, x);
+        Dnnl.bind(p.diffDst, converter.to(layout, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM, stream, held));
         Dnnl.bind(p.diffSrc, dx);
         p.backward.execute(stream, p.backwardArgs);
         stream._wait();

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where a training step's time goes: the forward and backward time of every vertex of a network in training mode,
@@ -58,12 +59,12 @@ public final class LayerTimes {
             }
             List<String> inputs = conf.getVertexInputs().get(name);
             boolean output = vertex.hasLayer() && vertex.getLayer() instanceof IOutputLayer;
-            INDArray epsilon = output ? null : activations.get(name).ulike().assign(1e-3);
+            INDArray epsilon = output ? null : copyOf(activations.get(name)).assign(1e-3);
             double[] forward = new double[repetitions];
             double[] backward = new double[repetitions];
             for (int i = -warmup; i < repetitions; i++) {
                 for (int k = 0; k < inputs.size(); k++) {
-                    vertex.setInput(k, activations.get(inputs.get(k)).dup(), workspaces);
+                    vertex.setInput(k, copyOf(activations.get(inputs.get(k))), workspaces);
                 }
                 if (output) {
                     ((IOutputLayer) vertex.getLayer()).setLabels(batch.getLabels());
@@ -87,5 +88,17 @@ public final class LayerTimes {
         }
         network.clearLayersStates();
         return rows;
+    }
+
+    /**
+     * A copy with {@code a}'s strides, so that a channels-last activation stays channels-last (as between our
+     * layers in a step); a C-order copy of a view into a larger buffer.
+     */
+    private static INDArray copyOf(INDArray a) {
+        if (a.data().length() != a.length() || a.offset() != 0) {
+            return a.dup('c');
+        }
+        return Nd4j.create(Nd4j.createBuffer(a.dataType(), a.length(), false), a.shape(), a.stride(), 0, a.ordering())
+                .assign(a);
     }
 }

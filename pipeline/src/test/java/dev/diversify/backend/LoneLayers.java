@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** One layer on its own, with our oneDNN helper or DL4J's built-in implementation, and how to compare them. */
 final class LoneLayers {
@@ -48,6 +49,18 @@ final class LoneLayers {
         for (String key : e.getFirst().gradientForVariable().keySet()) {
             assertClose(e.getFirst().getGradientFor(key), a.getFirst().getGradientFor(key), key);
         }
+    }
+
+    /**
+     * {@code a}'s values in memory order {@code layout}: {@code "c"} or {@code "f"} (ND4J's orders), or
+     * {@code "channels-last"} (an [N, C, H, W] view of an [N, H, W, C] array, as our convolutions write).
+     */
+    static INDArray inLayout(INDArray a, String layout) {
+        if (!layout.equals("channels-last")) {
+            return a.dup(layout.charAt(0));
+        }
+        return Nd4j.createUninitialized(a.dataType(), a.size(0), a.size(2), a.size(3), a.size(1)).permute(0, 3, 1, 2)
+                .assign(a);
     }
 
     /** Equal element by element within 1e-4 of the larger of 1 and the largest expected magnitude. */

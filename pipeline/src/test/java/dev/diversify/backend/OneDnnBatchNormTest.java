@@ -2,6 +2,7 @@ package dev.diversify.backend;
 
 import static dev.diversify.backend.LoneLayers.assertClose;
 import static dev.diversify.backend.LoneLayers.assertSameBackward;
+import static dev.diversify.backend.LoneLayers.inLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,17 +15,21 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** {@link OneDnnBatchNorm} computes what DL4J's built-in batch norm computes, forward and backward. */
 class OneDnnBatchNormTest {
-    /** Training forward, backward (input, gamma and beta gradients, running-statistics updates) and inference. */
-    @ParameterizedTest
-    @ValueSource(chars = {'c', 'f'})
-    void aLayerMatchesDl4jsBuiltInImplementation(char order) {
+    /**
+     * Training forward, backward (input, gamma and beta gradients, running-statistics updates) and inference,
+     * for inputs and output gradients in ND4J's orders and channels-last, mixed as a DL4J vertex between two
+     * of our layers mixes them. Output and input gradient keep the input's layout.
+     */
+    @ParameterizedTest(name = "input {0}, output gradient {1}")
+    @CsvSource({"c, c", "f, f", "channels-last, channels-last", "channels-last, c", "c, channels-last"})
+    void aLayerMatchesDl4jsBuiltInImplementation(String inputLayout, String epsilonLayout) {
         long[] shape = {4, 3, 5, 7};
         Layer ours = batchNorm(InputType.convolutional(5, 7, 3), true);
         Layer builtIn = batchNorm(InputType.convolutional(5, 7, 3), false);
@@ -35,13 +40,16 @@ class OneDnnBatchNormTest {
         builtIn.setParams(params.dup());
 
         // per-channel offsets and scales, so that a wrong channel axis or statistic shows
-        INDArray x = Nd4j.randn(DataType.FLOAT, shape).muli(Nd4j.createFromArray(1f, 3f, 0.5f).reshape(1, 3, 1, 1))
-                .addi(Nd4j.createFromArray(2f, -1f, 0f).reshape(1, 3, 1, 1)).dup(order);
-        INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape).dup(order);
+        INDArray x = inLayout(Nd4j.randn(DataType.FLOAT, shape).muli(Nd4j.createFromArray(1f, 3f, 0.5f).reshape(1, 3, 1, 1))
+                .addi(Nd4j.createFromArray(2f, -1f, 0f).reshape(1, 3, 1, 1)), inputLayout);
+        INDArray epsilon = inLayout(Nd4j.randn(DataType.FLOAT, shape), epsilonLayout);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        assertClose(builtIn.activate(x, true, mgr), ours.activate(x, true, mgr), "training output");
-
+        INDArray out = ours.activate(x, true, mgr);
+        assertClose(builtIn.activate(x, true, mgr), out, "training output");
+        Layout expected = inputLayout.equals("f") ? Layout.NCHW : Layout.of(x);
+        assertEquals(expected, Layout.of(out), "the output's layout");
         assertSameBackward(builtIn, ours, epsilon, mgr);
+        assertEquals(expected, Layout.of(ours.backpropGradient(epsilon, mgr).getSecond()), "the input gradient's layout");
         assertClose(builtIn.activate(x, false, mgr), ours.activate(x, false, mgr), "inference output (running statistics)");
         assertEquals(0, ((OneDnnBatchNorm) ours.getHelper()).declined(), "a match must come from our batch norm");
     }

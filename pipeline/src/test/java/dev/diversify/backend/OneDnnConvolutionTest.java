@@ -2,6 +2,7 @@ package dev.diversify.backend;
 
 import static dev.diversify.backend.LoneLayers.assertClose;
 import static dev.diversify.backend.LoneLayers.assertSameBackward;
+import static dev.diversify.backend.LoneLayers.inLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,7 +12,10 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,8 +43,10 @@ class OneDnnConvolutionTest {
     void aLayerMatchesDl4jsBuiltInImplementation(int kernel, int stride, ConvolutionMode mode, int pad, int dilation,
                                                  boolean bias, int height, int width, int expectedDeclined) {
         InputType input = InputType.convolutional(height, width, 3);
-        Layer ours = convolution(input, kernel, stride, mode, pad, dilation, bias, true);
-        Layer builtIn = convolution(input, kernel, stride, mode, pad, dilation, bias, false);
+        Layer ours = convolution(input, kernel, stride, mode, pad, dilation, bias, true, "relu");
+        Layer builtIn = convolution(input, kernel, stride, mode, pad, dilation, bias, false, "relu");
+        assertEquals(Layout.CHANNELS_LAST, Layout.of(ours.activate(Nd4j.randn(DataType.FLOAT, 4, 3, height, width),
+                false, LayerWorkspaceMgr.noWorkspaces())), "channels-last outputs: the layer feeds a ReLU of ours");
         assertInstanceOf(OneDnnConvolution.class, ours.getHelper());
         assertNull(builtIn.getHelper(), "the reference is DL4J's own implementation");
         INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
@@ -58,15 +64,68 @@ class OneDnnConvolutionTest {
                 "calls left to DL4J's path: a match must come from our convolution");
     }
 
-    /** {@code helped} false gives DL4J's built-in implementation (helpers off). */
+    /**
+     * Inputs and output gradients in ND4J's orders and channels-last, mixed as a DL4J vertex between two of our
+     * layers mixes them. The output is channels-last when the layer feeds only our layers (here a ReLU), N, C,
+     * H, W when it feeds one of DL4J's (here max pooling) or {@value Layout#PROPERTY} is {@code nchw}; the
+     * input's gradient is in the input's layout (N, C, H, W for an input with gaps).
+     */
+    @ParameterizedTest(name = "input {0}, output gradient {1}, {2}, then {3}")
+    @CsvSource({
+            "c, c, channels-last, relu, CHANNELS_LAST",
+            "channels-last, channels-last, channels-last, relu, CHANNELS_LAST",
+            "channels-last, c, channels-last, relu, CHANNELS_LAST",
+            "c, channels-last, channels-last, relu, CHANNELS_LAST",
+            "f, f, channels-last, relu, CHANNELS_LAST",
+            "channels-last, channels-last, nchw, relu, NCHW",
+            "c, channels-last, nchw, relu, NCHW",
+            "channels-last, channels-last, channels-last, pool, NCHW",
+            "c, c, channels-last, pool, NCHW"})
+    void layoutsMatchDl4jsBuiltInImplementation(String inputLayout, String epsilonLayout, String property,
+                                                String consumer, Layout expectedLayout) {
+        System.setProperty(Layout.PROPERTY, property);
+        try {
+            for (int stride : new int[] {1, 2}) {
+                InputType input = InputType.convolutional(12, 11, 3);
+                Layer ours = convolution(input, 3, stride, ConvolutionMode.Same, 0, 1, true, true, consumer);
+                Layer builtIn = convolution(input, 3, stride, ConvolutionMode.Same, 0, 1, true, false, consumer);
+                INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
+                ours.setParams(params.dup());
+                builtIn.setParams(params.dup());
+                INDArray x = inLayout(Nd4j.randn(DataType.FLOAT, 4, 3, 12, 11), inputLayout);
+                LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+                INDArray expectedOut = builtIn.activate(x, true, mgr);
+                INDArray out = ours.activate(x, true, mgr);
+                assertClose(expectedOut, out, "output");
+                assertEquals(expectedLayout, Layout.of(out), "the output's layout");
+
+                INDArray epsilon = inLayout(Nd4j.randn(DataType.FLOAT, expectedOut.shape()), epsilonLayout);
+                assertSameBackward(builtIn, ours, epsilon, mgr);
+                INDArray dx = ours.backpropGradient(epsilon, mgr).getSecond();
+                Layout expectedDx = inputLayout.equals("f") ? Layout.NCHW : Layout.of(x);
+                assertEquals(expectedDx, Layout.of(dx), "the input gradient's layout");
+                assertEquals(0, ((OneDnnConvolution) ours.getHelper()).declined(), "a match must come from ours");
+            }
+        } finally {
+            System.clearProperty(Layout.PROPERTY);
+        }
+    }
+
+    /**
+     * A convolution followed by a ReLU ({@code consumer} "relu") or max pooling ("pool"); {@code helped} false
+     * gives DL4J's built-in implementation (helpers off).
+     */
     private static Layer convolution(InputType input, int kernel, int stride, ConvolutionMode mode, int pad,
-                                     int dilation, boolean bias, boolean helped) {
+                                     int dilation, boolean bias, boolean helped, String consumer) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
                 .addInputs("in").setInputTypes(input)
                 .addLayer("conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(pad, pad)
                         .dilation(dilation, dilation).convolutionMode(mode).nOut(5).hasBias(bias)
                         .activation(Activation.IDENTITY).cudnnAllowFallback(false).build(), "in")
-                .setOutputs("conv").build();
+                .addLayer("next", consumer.equals("relu")
+                        ? new ActivationLayer.Builder().activation(Activation.RELU).build()
+                        : new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).build(), "conv")
+                .setOutputs("next").build();
         return LoneLayers.lone(conf, "conv", helped);
     }
 }

@@ -2,6 +2,7 @@ package dev.diversify.backend;
 
 import static dev.diversify.backend.LoneLayers.assertClose;
 import static dev.diversify.backend.LoneLayers.assertSameBackward;
+import static dev.diversify.backend.LoneLayers.inLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -16,6 +17,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -26,26 +28,34 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** {@link OneDnnRelu} computes what DL4J's ReLU activation layer computes, and takes its place only for plain ReLU. */
 class OneDnnReluTest {
-    /** Training and inference outputs and the input gradient, on inputs with exact zeros (gradient 0 there). */
-    @ParameterizedTest
-    @ValueSource(chars = {'c', 'f'})
-    void aLayerMatchesDl4jsActivationLayer(char order) {
+    /**
+     * Training and inference outputs and the input gradient, on inputs with exact zeros (gradient 0 there), in
+     * ND4J's orders and channels-last, mixed as a DL4J vertex between two of our layers mixes them. Output and
+     * input gradient keep the input's layout.
+     */
+    @ParameterizedTest(name = "input {0}, output gradient {1}")
+    @CsvSource({"c, c", "f, f", "channels-last, channels-last", "channels-last, c", "c, channels-last"})
+    void aLayerMatchesDl4jsActivationLayer(String inputLayout, String epsilonLayout) {
         long[] shape = {4, 3, 5, 7};
         Layer ours = relu(InputType.convolutional(5, 7, 3), new ActivationReLU(), true);
         Layer builtIn = relu(InputType.convolutional(5, 7, 3), new ActivationReLU(), false);
         assertInstanceOf(OneDnnRelu.class, ours);
         assertEquals(org.deeplearning4j.nn.layers.ActivationLayer.class, builtIn.getClass(), "the reference is DL4J's");
-        INDArray x = withZeros(Nd4j.randn(DataType.FLOAT, shape)).dup(order);
-        INDArray epsilon = Nd4j.randn(DataType.FLOAT, shape).dup(order);
-        INDArray original = x.dup(order);
+        INDArray x = inLayout(withZeros(Nd4j.randn(DataType.FLOAT, shape)), inputLayout);
+        INDArray epsilon = inLayout(Nd4j.randn(DataType.FLOAT, shape), epsilonLayout);
+        INDArray original = x.dup();
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
 
-        assertClose(builtIn.activate(x.dup(order), true, mgr), ours.activate(x, true, mgr), "training output");
+        INDArray out = ours.activate(x, true, mgr);
+        assertClose(builtIn.activate(inLayout(x, inputLayout), true, mgr), out, "training output");
         assertSameBackward(builtIn, ours, epsilon, mgr);
         INDArray gradient = ours.backpropGradient(epsilon, mgr).getSecond();
         assertEquals(0.0, gradient.getDouble(0, 0, 0, 0), 0.0, "no gradient where the input is exactly 0");
+        Layout expected = inputLayout.equals("f") ? Layout.NCHW : Layout.of(x);
+        assertEquals(expected, Layout.of(out), "the output's layout");
+        assertEquals(expected, Layout.of(gradient), "the input gradient's layout");
         // DL4J's inference path applies the function in place on its input: give it a copy
-        assertClose(builtIn.activate(x.dup(order), false, mgr), ours.activate(x, false, mgr), "inference output");
+        assertClose(builtIn.activate(inLayout(x, inputLayout), false, mgr), ours.activate(x, false, mgr), "inference output");
         assertEquals(0, ((OneDnnRelu) ours).declined(), "a match must come from our ReLU");
         assertEquals(original, x, "the input is left as it was");
     }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,15 +20,17 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Our oneDNN layers in a whole network, against DL4J's helpers. */
 class OneDnnTest {
     /**
-     * A residual network's gradients, workspaces on. Compared by norm, not element by element: float
+     * A network's gradients, workspaces on: pooling, flattening, residual additions and concatenations (DL4J's)
+     * between our layers, whose activations are channels-last. Compared by norm, not element by element: float
      * rounding moves a pre-activation that sits within 1e-6 of zero to the other side of a ReLU, which
      * changes single elements of the gradient below it (measured with our batch norm alone: one such
      * element moved a bias gradient by 1 % and, through the layers below, a gamma gradient by 1.6 %).
      * A wrong statistic, a missing term of a backward pass, a wrong padding or channel is off by tens of percent.
      */
-    @Test
-    void aNetworksGradientsMatchDl4jsHelpers() {
-        ModelSpec spec = ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.25);
+    @ParameterizedTest
+    @EnumSource(value = Architecture.class, names = {"VGG16", "RESNET20", "DENSENET_BC_40_12"})
+    void aNetworksGradientsMatchDl4jsHelpers(Architecture architecture) {
+        ModelSpec spec = ModelSpec.cifar(architecture, 10).withWidth(0.25);
         ComputationGraph ours = Models.build(spec);
         assertEquals(List.of(), OneDnn.layersWithoutHelper(ours));
         ComputationGraph dl4j = withDl4jHelpers(() -> Models.build(spec));
@@ -48,6 +52,16 @@ class OneDnnTest {
             double diff = expected.sub(ours.gradient().getGradientFor(name)).norm2Number().doubleValue();
             assertTrue(diff <= 0.05 * Math.max(norm, 1e-3), name + ": relative difference " + diff / norm);
         });
+        LoneLayers.assertClose(dl4j.outputSingle(images), ours.outputSingle(images), "inference output");
+        assertTrue(ours.feedForward(images, false).values().stream().anyMatch(a -> Layout.of(a) == Layout.CHANNELS_LAST),
+                "the comparison covers channels-last activations");
+        for (var vertex : ours.getVertices()) {
+            if (vertex instanceof OneDnnAdd add) {
+                assertEquals(0, add.declined(), vertex.getVertexName() + ": additions left to DL4J's vertex");
+            } else if (vertex.hasLayer() && vertex.getLayer().getHelper() instanceof OneDnnConvolution convolution) {
+                assertEquals(0, convolution.declined(), vertex.getVertexName() + ": convolutions left to DL4J");
+            }
+        }
     }
 
     @Test
@@ -57,18 +71,21 @@ class OneDnnTest {
         assertTrue(notOurs.stream().anyMatch(l -> l.contains("BatchNormalization")), notOurs.toString());
         assertTrue(notOurs.stream().anyMatch(l -> l.contains("ConvolutionLayer")), notOurs.toString());
         assertTrue(Arrays.stream(graph.getLayers()).noneMatch(l -> l instanceof OneDnnRelu), "DL4J's ReLU layers");
+        assertTrue(Arrays.stream(graph.getVertices()).noneMatch(v -> v instanceof OneDnnAdd), "DL4J's additions");
     }
 
     private static ComputationGraph withDl4jHelpers(Supplier<ComputationGraph> build) {
         System.setProperty(OneDnn.BATCH_NORM_PROPERTY, "dl4j");
         System.setProperty(OneDnn.CONVOLUTION_PROPERTY, "dl4j");
         System.setProperty(OneDnn.RELU_PROPERTY, "dl4j");
+        System.setProperty(OneDnn.ADD_PROPERTY, "dl4j");
         try {
             return build.get();
         } finally {
             System.clearProperty(OneDnn.BATCH_NORM_PROPERTY);
             System.clearProperty(OneDnn.CONVOLUTION_PROPERTY);
             System.clearProperty(OneDnn.RELU_PROPERTY);
+            System.clearProperty(OneDnn.ADD_PROPERTY);
         }
     }
 }
