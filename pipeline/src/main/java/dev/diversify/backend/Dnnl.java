@@ -10,6 +10,8 @@ import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive_desc_base;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -134,6 +136,35 @@ final class Dnnl {
             long address = buffer.data().address();
             memory.set_data_handle(new BytePointer(buffer.data().addressPointer())
                     .position((ALIGNMENT - address % ALIGNMENT) % ALIGNMENT));
+        }
+    }
+
+    /** A reorder (a copy between two layouts, or within one) whose arrays are bound call by call. */
+    static final class Reorder implements AutoCloseable {
+        private final memory from;
+        private final memory to;
+        private final reorder reorder;
+        private final IntMemoryMap args = new IntMemoryMap();
+
+        Reorder(memory.desc fromDesc, memory.desc toDesc) {
+            from = unbound(fromDesc);
+            to = unbound(toDesc);
+            reorder = new reorder(from, to);
+            args.put(dnnl.DNNL_ARG_FROM, from);
+            args.put(dnnl.DNNL_ARG_TO, to);
+        }
+
+        /** Queues the copy of {@code source} into {@code target} on {@code stream}; both stay alive until it is done. */
+        void execute(INDArray source, INDArray target, stream stream) {
+            bind(from, source);
+            bind(to, target);
+            reorder.execute(stream, args);
+        }
+
+        @Override
+        public void close() {
+            reorder.close();
+            args.close();
         }
     }
 

@@ -1,15 +1,11 @@
 package dev.diversify.backend;
 
 import static dev.diversify.backend.Dnnl.held;
-import static dev.diversify.backend.Dnnl.unbound;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.dnnl.IntMemoryMap;
-import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -101,7 +97,7 @@ enum Layout {
      * thread at a time.
      */
     static final class Converter {
-        private final Map<String, Reorder> reorders = Dnnl.primitiveCache(evicted -> { });
+        private final Map<String, Dnnl.Reorder> reorders = Dnnl.primitiveCache(evicted -> { });
 
         /**
          * {@code a} itself when it is in {@code layout} already, else a copy in {@code layout} in {@code type}
@@ -119,33 +115,9 @@ enum Layout {
                 return target;
             }
             long[] dims = a.shape();
-            Reorder r = reorders.computeIfAbsent(Arrays.toString(dims) + from + layout,
-                    k -> new Reorder(from.desc(dims), layout.desc(dims)));
-            Dnnl.bind(r.from, a);
-            Dnnl.bind(r.to, target);
-            r.reorder.execute(stream, r.args);
+            reorders.computeIfAbsent(Arrays.toString(dims) + from + layout,
+                    k -> new Dnnl.Reorder(from.desc(dims), layout.desc(dims))).execute(a, target, stream);
             return target;
-        }
-    }
-
-    private static final class Reorder implements AutoCloseable {
-        final memory from;
-        final memory to;
-        final reorder reorder;
-        final IntMemoryMap args = new IntMemoryMap();
-
-        Reorder(memory.desc fromDesc, memory.desc toDesc) {
-            from = unbound(fromDesc);
-            to = unbound(toDesc);
-            reorder = new reorder(from, to);
-            args.put(dnnl.DNNL_ARG_FROM, from);
-            args.put(dnnl.DNNL_ARG_TO, to);
-        }
-
-        @Override
-        public void close() {
-            reorder.close();
-            args.close();
         }
     }
 }

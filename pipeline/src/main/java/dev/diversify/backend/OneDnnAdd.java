@@ -13,7 +13,6 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex;
@@ -87,9 +86,7 @@ public final class OneDnnAdd extends ElementWiseVertex {
         INDArray[] gradients = new INDArray[inputs.length];
         for (int i = 0; i < gradients.length; i++) {
             gradients[i] = computed.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, source.shape());
-            Dnnl.bind(p.copyFrom, source);
-            Dnnl.bind(p.copyTo, gradients[i]);
-            p.copy.execute(stream, p.copyArgs);
+            p.copy.execute(source, gradients[i], stream);
         }
         stream._wait();
         Reference.reachabilityFence(held);
@@ -126,14 +123,11 @@ public final class OneDnnAdd extends ElementWiseVertex {
      */
     private static final class Primitives implements AutoCloseable {
         final binary add;
-        final reorder copy;
+        final Dnnl.Reorder copy;
         final memory src0;
         final memory src1;
         final memory dst;
-        final memory copyFrom;
-        final memory copyTo;
         final IntMemoryMap addArgs = new IntMemoryMap();
-        final IntMemoryMap copyArgs = new IntMemoryMap();
 
         Primitives(long length) {
             memory.desc data = new memory.desc(new long[] {length}, memory.data_type.f32, memory.format_tag.a);
@@ -141,20 +135,15 @@ public final class OneDnnAdd extends ElementWiseVertex {
             src0 = unbound(data);
             src1 = unbound(data);
             dst = unbound(data);
-            copyFrom = unbound(data);
-            copyTo = unbound(data);
-            copy = new reorder(copyFrom, copyTo);
+            copy = new Dnnl.Reorder(data, data);
             addArgs.put(dnnl.DNNL_ARG_SRC_0, src0);
             addArgs.put(dnnl.DNNL_ARG_SRC_1, src1);
             addArgs.put(dnnl.DNNL_ARG_DST, dst);
-            copyArgs.put(dnnl.DNNL_ARG_FROM, copyFrom);
-            copyArgs.put(dnnl.DNNL_ARG_TO, copyTo);
         }
 
         @Override
         public void close() {
             addArgs.close();
-            copyArgs.close();
             add.close();
             copy.close();
         }
