@@ -48,9 +48,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * negative padding to oneDNN); for anything else (NHWC, other data types) it returns {@code null} and
  * DL4J's layer computes the result itself. The output is in the layout {@link OneDnn} chose for the layer;
  * when either it or the input is channels-last and the output has at least 8x8 pixels, oneDNN's kernels read
- * and write channels-last directly. The input's gradient comes in the input's layout. Other arrays are reordered to the layouts oneDNN's
- * kernels prefer through working memory of DL4J's workspaces. One instance serves one layer, from one
- * thread at a time.
+ * and write channels-last directly. The input's gradient comes in the input's layout. Other arrays are
+ * reordered to the layouts oneDNN's kernels prefer through working memory of DL4J's workspaces. One instance
+ * serves one layer, from one thread at a time.
  */
 public final class OneDnnConvolution implements ConvolutionHelper {
     private final boolean hasBias;
