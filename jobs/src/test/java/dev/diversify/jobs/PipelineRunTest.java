@@ -231,6 +231,10 @@ class PipelineRunTest {
                 "--run-id", "e2e");
         assertEquals(0, rerun.exitCode(), rerun.err());
         assertTrue(Files.exists(markers.resolve("retrain-random.json")), "the missing stage ran again");
+        try (Stream<Path> checkpoints = Files.walk(markers)) {
+            assertEquals(List.of(), checkpoints.filter(p -> p.toString().contains("_checkpoints")
+                    && Files.isRegularFile(p)).toList(), "a training's checkpoint outlives it");
+        }
         leftovers.forEach(p -> assertTrue(!Files.exists(p), p + " was left behind"));
         // determinism: the stage recomputed alone gives what it gave among concurrent experiments
         assertEquals(epochsBefore, retrainRandomEpochs(runDir));

@@ -22,6 +22,7 @@ import dev.diversify.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -144,13 +145,27 @@ final class StageContext {
      * {@code validate}), printing progress; the history records every epoch.
      */
     Trained train(String stage, ComputationGraph network, TrainingSettings training, boolean validate) {
+        Checkpoint checkpoint = new Checkpoint(layout.checkpoint(id(), stage), String.join(" ", stage,
+                training.toString(), Integer.toString(settings.data().batchSize()), Long.toString(trainingData.seed()),
+                Double.toString(network.params().sumNumber().doubleValue()),
+                Double.toString(network.params().norm2Number().doubleValue())));
         List<Epoch> history = new ArrayList<>();
+        Optional<Checkpoint.Saved> saved = checkpoint.load();
+        if (saved.isPresent()) {
+            network = saved.get().network();
+            history.addAll(saved.get().history());
+            say(stage + ": resuming after epoch " + history.size() + " of " + training.epochs()
+                    + ", saved by an earlier attempt");
+        }
+        double secondsBefore = history.stream().mapToDouble(Epoch::seconds).sum(); // for the time left
         long start = System.nanoTime();
         ComputationGraph trained = trainer.train(stage, network, training, settings.data().batchSize(), trainingData,
-                validate ? evaluation(Split.TRAIN, selection.validation()) : null, report -> {
+                validate ? evaluation(Split.TRAIN, selection.validation()) : null, history.size(), (report, current) -> {
                     history.add(Epoch.of(report));
-                    progress.epoch(id(), report, (System.nanoTime() - start) / 1e9);
+                    checkpoint.save(current, history);
+                    progress.epoch(id(), report, secondsBefore + (System.nanoTime() - start) / 1e9);
                 });
+        checkpoint.delete();
         return new Trained(trained, history);
     }
 

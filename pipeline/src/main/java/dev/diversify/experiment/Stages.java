@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  */
 public final class Stages {
     /** NaN (an accuracy without data) is written as a bare NaN token, so reading must accept it. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES) // a missing number is an error, not 0

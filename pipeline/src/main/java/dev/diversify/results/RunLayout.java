@@ -48,6 +48,15 @@ public record RunLayout(String directory) {
         return directory + "/models/" + experiment + "/" + name + ".zip";
     }
 
+    /**
+     * {@code <dir>/_stages/<experiment>/_checkpoints/<training>}: where a training's state after its last
+     * finished epoch is kept until the training ends ({@code <training>.json}, and the network it names), so
+     * that a run stopped in the middle of a long training resumes after that epoch.
+     */
+    public String checkpoint(String experiment, String training) {
+        return stages() + "/" + experiment + "/_checkpoints/" + training.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     /** {@code <dir>/models/<experiment>/<name>.onnx}: a retrained network as ONNX, for deployment. */
     public String onnx(String experiment, String name) {
         return directory + "/models/" + experiment + "/" + name + ".onnx";

@@ -97,6 +97,31 @@ public final class SparkTrainer {
      */
     public ComputationGraph train(String stage, ComputationGraph network, TrainingSettings settings, int batchSize,
                                   TrainingBlocks data, JavaRDD<DataSet> validation, Consumer<EpochReport> progress) {
+        return train(stage, network, settings, batchSize, data, validation, 0, (report, trained) -> progress.accept(report));
+    }
+
+    /** What a training run hands over after each epoch: the epoch's report and the network as it stands. */
+    @FunctionalInterface
+    public interface EpochListener {
+        void epochDone(EpochReport report, ComputationGraph network);
+    }
+
+    /**
+     * As {@link #train(String, ComputationGraph, TrainingSettings, int, TrainingBlocks, JavaRDD, Consumer)}, from
+     * epoch {@code firstEpoch} (0-based) on: {@code network} is then the one {@code listener} was handed after
+     * the first {@code firstEpoch} epochs, saved with its updater state and read back. Epoch e's learning rate and block order depend only
+     * on the settings, the seed and e, so a run resumed this way computes what an uninterrupted one computes,
+     * bit for bit ({@code SparkTrainerTest}).
+     *
+     * @throws IllegalArgumentException also when {@code firstEpoch} is negative or beyond the settings' epochs
+     */
+    public ComputationGraph train(String stage, ComputationGraph network, TrainingSettings settings, int batchSize,
+                                  TrainingBlocks data, JavaRDD<DataSet> validation, int firstEpoch,
+                                  EpochListener listener) {
+        if (firstEpoch < 0 || firstEpoch > settings.epochs()) {
+            throw new IllegalArgumentException(stage + ": cannot resume at epoch " + (firstEpoch + 1) + " of "
+                    + settings.epochs());
+        }
         OneDnn.enableHelpers();
         ParameterCheck.firstNonFiniteLayer(network).ifPresent(layer -> {
             throw new IllegalArgumentException(stage + ": the network holds NaN or infinite weights in layer '"
@@ -111,8 +136,8 @@ public final class SparkTrainer {
                         .trainingHooks(new OneDnnHook(threadsPerTask))
                         .rngSeed(data.seed()));
         SparkComputationGraph spark = new SparkComputationGraph(sc, network, master);
-        int epochsBefore = network.getConfiguration().getEpochCount();
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+        int epochsBefore = network.getConfiguration().getEpochCount() - firstEpoch;
+        for (int epoch = firstEpoch; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
             double rate = settings.learningRate(epoch);
             spark.getNetwork().setLearningRate(rate);
@@ -125,8 +150,8 @@ public final class SparkTrainer {
                         + l + "'").orElse("") + "; lower the learning rate or check the input data");
             }
             double accuracy = validation == null ? Double.NaN : accuracy(spark, validation);
-            progress.accept(new EpochReport(stage, epoch + 1, settings.epochs(), rate, loss, accuracy,
-                    (System.nanoTime() - start) / 1e9, MemoryUse.now()));
+            listener.epochDone(new EpochReport(stage, epoch + 1, settings.epochs(), rate, loss, accuracy,
+                    (System.nanoTime() - start) / 1e9, MemoryUse.now()), spark.getNetwork());
         }
         return spark.getNetwork();
     }

@@ -1,6 +1,7 @@
 package dev.diversify.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import dev.diversify.data.Split;
 import dev.diversify.data.SyntheticData;
 import dev.diversify.data.TrainingBlocks;
 import dev.diversify.models.Architecture;
+import dev.diversify.models.ModelFiles;
 import dev.diversify.models.ModelSpec;
 import dev.diversify.models.Models;
 import dev.diversify.testing.SparkTestContext;
@@ -105,6 +107,40 @@ class SparkTrainerTest {
         assertEquals(losses.subList(0, 2), losses.subList(2, 4));
         assertEquals(parameters.get(0), parameters.get(1));
         assertTrue(parameters.get(0).equalsWithEps(parameters.get(1), 0.0), "bit for bit");
+    }
+
+    /**
+     * A run stopped after its first epoch and resumed from the network saved then (a model file with its updater
+     * state) ends with the parameters and losses of the run that was never stopped, bit for bit.
+     */
+    @Test
+    void aRunResumedFromItsSavedNetworkEndsWhereAnUninterruptedOneEnds(JavaSparkContext sc, @TempDir Path dir) {
+        DatasetSource source = synthetic(dir, 256, 10, 4);
+        int[] train = IntStream.range(0, 256).toArray();
+        Batches batches = new Batches(16, 10, SparkDatasets.channelStats(sc, source, Split.TRAIN, train, 2), null);
+        TrainingSettings settings = new TrainingSettings(3, 0.05, 0.9, 1e-4, List.of(0.5), 0.1, 1);
+        SparkTrainer trainer = new SparkTrainer(sc, 2);
+        List<Double> straight = new ArrayList<>();
+        ComputationGraph uninterrupted = trainer.train("straight", Models.build(ModelSpec.cifar(Architecture.RESNET20, 10)
+                .withWidth(0.125)), settings, 16, new TrainingBlocks(source, Split.TRAIN, train, batches, 7), null,
+                r -> straight.add(r.loss()));
+
+        String saved = dir.resolve("after-epoch-1.zip").toString();
+        List<Double> resumed = new ArrayList<>();
+        RuntimeException stop = new RuntimeException("stopped");
+        assertSame(stop, assertThrows(RuntimeException.class, () -> trainer.train("stopped",
+                Models.build(ModelSpec.cifar(Architecture.RESNET20, 10).withWidth(0.125)), settings, 16,
+                new TrainingBlocks(source, Split.TRAIN, train, batches, 7), null, 0, (report, network) -> {
+                    resumed.add(report.loss());
+                    ModelFiles.save(network, saved);
+                    throw stop;
+                })));
+        ComputationGraph finished = trainer.train("resumed", ModelFiles.load(saved), settings, 16,
+                new TrainingBlocks(source, Split.TRAIN, train, batches, 7), null, 1,
+                (report, network) -> resumed.add(report.loss()));
+        assertEquals(straight, resumed);
+        assertTrue(uninterrupted.params().equalsWithEps(finished.params(), 0.0), "bit for bit");
+        assertEquals(uninterrupted.getConfiguration().getEpochCount(), finished.getConfiguration().getEpochCount());
     }
 
     /** Counts the records read through it, in this JVM (Spark local mode runs the tasks here). */
