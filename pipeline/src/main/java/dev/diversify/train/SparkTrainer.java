@@ -97,7 +97,8 @@ public final class SparkTrainer {
      */
     public ComputationGraph train(String stage, ComputationGraph network, TrainingSettings settings, int batchSize,
                                   TrainingBlocks data, JavaRDD<DataSet> validation, Consumer<EpochReport> progress) {
-        return train(stage, network, settings, batchSize, data, validation, 0, (report, trained) -> progress.accept(report));
+        return train(stage, network, settings, batchSize, data, validation, 0,
+                (report, trained) -> progress.accept(report));
     }
 
     /** What a training run hands over after each epoch: the epoch's report and the network as it stands. */
@@ -109,9 +110,9 @@ public final class SparkTrainer {
     /**
      * As {@link #train(String, ComputationGraph, TrainingSettings, int, TrainingBlocks, JavaRDD, Consumer)}, from
      * epoch {@code firstEpoch} (0-based) on: {@code network} is then the one {@code listener} was handed after
-     * the first {@code firstEpoch} epochs, saved with its updater state and read back. Epoch e's learning rate and block order depend only
-     * on the settings, the seed and e, so a run resumed this way computes what an uninterrupted one computes,
-     * bit for bit ({@code SparkTrainerTest}).
+     * the first {@code firstEpoch} epochs, saved with its updater state and read back. Epoch e's learning rate
+     * and block order depend only on the settings, the seed and e, so a run resumed this way computes what an
+     * uninterrupted one computes, bit for bit ({@code SparkTrainerTest}).
      *
      * @throws IllegalArgumentException also when {@code firstEpoch} is negative or beyond the settings' epochs
      */

@@ -140,6 +140,10 @@ class SparkTrainerTest {
                 (report, network) -> resumed.add(report.loss()));
         assertEquals(straight, resumed);
         assertTrue(uninterrupted.params().equalsWithEps(finished.params(), 0.0), "bit for bit");
+        IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class, () -> trainer.train("beyond",
+                finished, settings, 16, new TrainingBlocks(source, Split.TRAIN, train, batches, 7), null, 4,
+                (report, network) -> { }));
+        assertTrue(beyond.getMessage().contains("epoch 5 of 3"), beyond.getMessage());
         assertEquals(uninterrupted.getConfiguration().getEpochCount(), finished.getConfiguration().getEpochCount());
     }
 
