@@ -63,6 +63,11 @@ enum Layout {
         return a.rank() == 4 && hasStrides(a, 0, 2, 3, 1) ? CHANNELS_LAST : null;
     }
 
+    /** {@code a} itself when it is in one of our layouts, else a dense N, C, H, W copy that is. */
+    static INDArray inOneOf(INDArray a) {
+        return of(a) == null ? a.dup('c') : a;
+    }
+
     /** True when dimensions {@code slowestFirst} of {@code a} lie in that order without gaps (size-1 ones anyhow). */
     private static boolean hasStrides(INDArray a, int... slowestFirst) {
         long expected = 1;

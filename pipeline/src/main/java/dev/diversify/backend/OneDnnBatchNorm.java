@@ -78,11 +78,8 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
             return null;
         }
         List<INDArray> held = new ArrayList<>();
+        x = held(held, Layout.inOneOf(x));
         Layout layout = Layout.of(x);
-        if (layout == null) {
-            x = held(held, x.dup('c'));
-            layout = Layout.NCHW;
-        }
         Primitives p = primitives(x.shape(), (float) eps, training, layout);
         INDArray out = layout.create(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         if (training) {

@@ -92,7 +92,7 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         INDArray out = p.dstLayout.create(workspaceMgr, ArrayType.ACTIVATIONS, p.outShape);
         // the reordered input lives as long as the layer's activations when the backward-weights pass can use it
         ArrayType kept = p.weightsSrcIsForwardSrc ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM;
-        reorderedInput = p.src.in(held(held, inLayout(input)), workspaceMgr, kept, stream, held);
+        reorderedInput = p.src.in(held(held, Layout.inOneOf(input)), workspaceMgr, kept, stream, held);
         reorderedFrom = p.weightsSrcIsForwardSrc ? input : null;
         reorderedFor = p;
         p.weights.in(held(held, dense(weights)), workspaceMgr, ArrayType.FF_WORKING_MEM, stream, held);
@@ -138,7 +138,7 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         if (reorderedFrom == input && reorderedFor == p && reorderedInput != null) {
             Dnnl.bind(b.weightsSrc.primitive, held(held, reorderedInput));
         } else {
-            b.weightsSrc.in(held(held, inLayout(input)), workspaceMgr, working, stream, held);
+            b.weightsSrc.in(held(held, Layout.inOneOf(input)), workspaceMgr, working, stream, held);
         }
         if (b.weightsDiffDstIsDataDiffDst && dataDiffDst != null) {
             Dnnl.bind(b.weightsDiffDst.primitive, dataDiffDst);
@@ -211,11 +211,6 @@ public final class OneDnnConvolution implements ConvolutionHelper {
                 new long[] {padBefore[0], padBefore[1]}, padAfter, srcLayout == null ? Layout.NCHW : srcLayout,
                 output, Dnnl.threads());
         return plans.computeIfAbsent(geometry.toString(), k -> new Plan(geometry));
-    }
-
-    /** {@code input} itself when it is in one of our layouts, else a dense N, C, H, W copy. */
-    private static INDArray inLayout(INDArray input) {
-        return Layout.of(input) == null ? input.dup('c') : input;
     }
 
     /**

@@ -68,9 +68,8 @@ public final class OneDnnRelu extends ActivationLayer {
             return super.activate(training, workspaceMgr);
         }
         List<INDArray> held = new ArrayList<>();
-        Layout layout = Layout.of(input);
-        INDArray x = layout == null ? held(held, input.dup('c')) : input;
-        INDArray out = (layout == null ? Layout.NCHW : layout).create(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
+        INDArray x = held(held, Layout.inOneOf(input));
+        INDArray out = Layout.of(x).create(workspaceMgr, ArrayType.ACTIVATIONS, x.shape());
         Primitives p = primitives(x.length());
         Dnnl.bind(p.src, x);
         Dnnl.bind(p.dst, out);
@@ -89,9 +88,8 @@ public final class OneDnnRelu extends ActivationLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         List<INDArray> held = new ArrayList<>();
-        Layout layout = Layout.of(input);
-        INDArray x = layout == null ? held(held, input.dup('c')) : input;
-        layout = layout == null ? Layout.NCHW : layout;
+        INDArray x = held(held, Layout.inOneOf(input));
+        Layout layout = Layout.of(x);
         INDArray dx = layout.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
         Primitives p = primitives(input.length());
         Dnnl.bind(p.src, x);
