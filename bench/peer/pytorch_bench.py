@@ -73,6 +73,7 @@ CHANNELS, SIZE = 3, 32          # ModelSpec.CIFAR_CHANNELS, CIFAR_SIZE
 WEIGHT_SEED = 12345             # ModelSpec.DEFAULT_SEED
 DATA_SEED = 7                   # Throughput.batch seeds ND4J's generator with 7
 WARMUP = 2                      # BenchCommand passes 2 to Throughput.training/inference
+WARMUP_SECONDS = 20.0           # BenchCommand --warmup-seconds default
 REPETITIONS = 5                 # BenchCommand --repetitions default
 
 
@@ -236,11 +237,14 @@ def optimizer_for(model):
                            lr=LEARNING_RATE, momentum=MOMENTUM, nesterov=True)
 
 
-def measure(task, warmup, repetitions):
-    """Timing.measure: warm-up runs unmeasured, then the median, min and max of the measured ones, in ms
-    (the median of an even count is the mean of the middle two, as in Java)."""
-    for _ in range(warmup):
+def measure(task, warmup, repetitions, warmup_seconds):
+    """Timing.measure: at least `warmup` runs and `warmup_seconds` of wall time unmeasured, then the median, min
+    and max of the measured ones, in ms (the median of an even count is the mean of the middle two, as in Java)."""
+    until = time.perf_counter() + warmup_seconds
+    done = 0
+    while done < warmup or time.perf_counter() < until:
         task()
+        done += 1
     ms = []
     for _ in range(repetitions):
         start = time.perf_counter_ns()
@@ -333,8 +337,8 @@ def run(args):
     say(f"pytorch {torch.__version__} (oneDNN {'on' if torch.backends.mkldnn.is_available() else 'off'}), "
         f"threads {torch.get_num_threads()} intra-op, {torch.get_num_interop_threads()} inter-op")
     say(f"batch {args.batch}, width {args.width}, input {CHANNELS}x{SIZE}x{SIZE}, {CLASSES} classes, "
-        f"warm-up {args.warmup}, repetitions {args.repeats}; SGD lr {LEARNING_RATE}, Nesterov momentum "
-        f"{MOMENTUM}, weight decay {WEIGHT_DECAY}")
+        f"warm-up {args.warmup} runs and {args.warmup_seconds:g} s, repetitions {args.repeats}; SGD lr "
+        f"{LEARNING_RATE}, Nesterov momentum {MOMENTUM}, weight decay {WEIGHT_DECAY}")
 
     # Throughput.batch: one random minibatch, reused by every model and run.
     generator = torch.Generator().manual_seed(DATA_SEED)
@@ -373,10 +377,10 @@ def run(args):
         modes = []
         if args.what != "infer":
             model.train()
-            modes.append(("train", measure(train_step, args.warmup, args.repeats)))
+            modes.append(("train", measure(train_step, args.warmup, args.repeats, args.warmup_seconds)))
         if args.what != "train":
             model.eval()
-            modes.append(("infer", measure(infer, args.warmup, args.repeats)))
+            modes.append(("infer", measure(infer, args.warmup, args.repeats, args.warmup_seconds)))
         for mode, timing in modes:
             row = result(mode, name, args.batch, args.width, args.threads, parameters, timing)
             rows.append(row)
@@ -448,6 +452,8 @@ def main(argv=None):
     parser.add_argument("--repeats", "--repetitions", type=int, default=REPETITIONS,
                         help=f"measured runs (default: {REPETITIONS})")
     parser.add_argument("--warmup", type=int, default=WARMUP, help=f"unmeasured runs first (default: {WARMUP})")
+    parser.add_argument("--warmup-seconds", type=float, default=WARMUP_SECONDS,
+                        help=f"and unmeasured runs for at least this many seconds (default: {WARMUP_SECONDS:g})")
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     parser.add_argument("--compare", nargs=2, metavar=("JAVA.json", "TORCH.json"),
                         help="print a Markdown table of two --json outputs and exit (needs no PyTorch)")
@@ -455,9 +461,10 @@ def main(argv=None):
     if args.compare:
         return compare(*args.compare)
     if args.batch < 1 or args.threads < 1 or args.repeats < 1 or args.warmup < 0 \
-            or not (args.width > 0) or math.isinf(args.width):
-        parser.error("--batch, --threads and --repeats must be at least 1, --warmup at least 0, "
-                     "--width a positive number")
+            or not (args.width > 0) or math.isinf(args.width) \
+            or not (args.warmup_seconds >= 0) or math.isinf(args.warmup_seconds):
+        parser.error("--batch, --threads and --repeats must be at least 1, --warmup and --warmup-seconds at "
+                     "least 0, --width a positive number")
     return run(args)
 
 

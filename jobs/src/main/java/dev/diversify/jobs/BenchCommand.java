@@ -7,6 +7,7 @@ import dev.diversify.backend.OneDnn;
 import dev.diversify.bench.LayerTimes;
 import dev.diversify.bench.SimilarityBenchmark;
 import dev.diversify.bench.Throughput;
+import dev.diversify.bench.Timing;
 import dev.diversify.data.Augmentation;
 import dev.diversify.data.Batches;
 import dev.diversify.data.ChannelStats;
@@ -53,6 +54,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code diversify bench}: speed measurements, never part of the test run. */
@@ -94,6 +96,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repetitions", defaultValue = "5", description = "The number of measured runs (default: ${DEFAULT-VALUE}).")
     private int repetitions;
 
+    @Option(names = "--warmup-seconds", defaultValue = "20", paramLabel = "S",
+            description = "With --what train, infer, pruned and layers: unmeasured runs first, at least 2 and for at "
+                    + "least S seconds, while the JVM compiles hot code (default: ${DEFAULT-VALUE}).")
+    private double warmupSeconds;
+
     @Option(names = "--images", defaultValue = "20000", description = "With --what memory, the training images (default: ${DEFAULT-VALUE}).")
     private int images;
 
@@ -119,6 +126,14 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
+        if (repetitions < 1 || batch < 1) {
+            throw new ParameterException(spec.commandLine(), "--repetitions and --batch must be at least 1, got "
+                    + repetitions + " and " + batch);
+        }
+        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+            throw new ParameterException(spec.commandLine(), "--warmup-seconds must be a number of seconds, at least 0, "
+                    + "got " + warmupSeconds);
+        }
         List<Architecture> architectures = "all".equalsIgnoreCase(model)
                 ? List.of(Architecture.values()) : List.of(Architecture.fromId(model));
         say(String.format(Locale.ROOT, "hardware: %d cores visible to the JVM, %s, max heap %d MB; OMP_NUM_THREADS=%s",
@@ -147,6 +162,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return flat ? 0 : 1;
+    }
+
+    /** Warm-up before every throughput figure: two runs at least, for --warmup-seconds at least. */
+    private Timing.Warmup warmup() {
+        return new Timing.Warmup(2, warmupSeconds);
     }
 
     private void say(String line) {
@@ -186,10 +206,10 @@ final class BenchCommand implements Callable<Integer> {
             ComputationGraph network = Models.build(spec);
             long flops = CostCounter.count(network.getConfiguration(), Models.inputType(spec)).flops();
             if (what != What.infer) {
-                report(spec, "train", Throughput.training(network, data, 2, repetitions), 3 * flops);
+                report(spec, "train", Throughput.training(network, data, warmup(), repetitions), 3 * flops);
             }
             if (what != What.train) {
-                report(spec, "infer", Throughput.inference(network, data, 2, repetitions), flops);
+                report(spec, "infer", Throughput.inference(network, data, warmup(), repetitions), flops);
             }
         }
     }
@@ -209,7 +229,7 @@ final class BenchCommand implements Callable<Integer> {
             ModelSpec spec = ModelSpec.cifar(architecture, 10).withWidth(width == null ? 1 : width);
             ComputationGraph network = Models.build(spec);
             String name = architecture.id() + (spec.width() == 1 ? "" : " w" + spec.width());
-            double step = Throughput.training(network, data, 2, repetitions).timing().medianMs();
+            double step = Throughput.training(network, data, warmup(), repetitions).timing().medianMs();
             List<LayerTimes.Row> rows = LayerTimes.measure(network, data, 2, repetitions);
             Map<String, double[]> byType = new LinkedHashMap<>(); // forward, backward, vertices
             for (LayerTimes.Row row : rows) {
@@ -249,12 +269,12 @@ final class BenchCommand implements Callable<Integer> {
         long before = CostCounter.count(original.getConfiguration(), Models.inputType(spec)).flops();
         long after = CostCounter.count(pruned.getConfiguration(), Models.inputType(spec)).flops();
         DataSet data = Throughput.batch(batch, 3, 32, 10);
-        Throughput.Result full = Throughput.inference(original, data, 2, repetitions);
-        Throughput.Result small = Throughput.inference(pruned, data, 2, repetitions);
-        Throughput.Result fullFolded = Throughput.inference(BatchNormFolding.fold(original).network(), data, 2,
-                repetitions);
-        Throughput.Result smallFolded = Throughput.inference(BatchNormFolding.fold(pruned).network(), data, 2,
-                repetitions);
+        Throughput.Result full = Throughput.inference(original, data, warmup(), repetitions);
+        Throughput.Result small = Throughput.inference(pruned, data, warmup(), repetitions);
+        Throughput.Result fullFolded = Throughput.inference(BatchNormFolding.fold(original).network(), data,
+                warmup(), repetitions);
+        Throughput.Result smallFolded = Throughput.inference(BatchNormFolding.fold(pruned).network(), data,
+                warmup(), repetitions);
         say(String.format(Locale.ROOT, "%npruned VGG16 (L1, %.0f %% of every layer's channels): FLOPs %,d -> %,d (%.2fx fewer)",
                 100 * keep, before, after, (double) before / after));
         say(String.format(Locale.ROOT, "inference: %.1f -> %.1f images/s (%.2fx faster)", full.imagesPerSecond(),

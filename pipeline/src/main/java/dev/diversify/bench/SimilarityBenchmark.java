@@ -50,9 +50,9 @@ public final class SimilarityBenchmark {
             }
             // The weights' float64 copy is part of the rule's cost, so each repetition starts from the layer.
             Timing rule = Timing.measure(() -> new DiversifyingRule().select(PlanBuilder.filters(graph, group), new Budget.Threshold(tau)),
-                    warmup, repetitions);
+                    Timing.Warmup.runs(warmup), repetitions);
             INDArray matrix = Nd4j.rand(DataType.DOUBLE, filters.count(), filters.dimension());
-            Timing product = Timing.measure(() -> matrix.mmul(matrix.transpose()), warmup, repetitions);
+            Timing product = Timing.measure(() -> matrix.mmul(matrix.transpose()), Timing.Warmup.runs(warmup), repetitions);
             rows.add(new Row(architecture.id(), group.name(), filters.count(), filters.dimension(), rule, product));
         }
         return rows;

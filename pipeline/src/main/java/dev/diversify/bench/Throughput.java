@@ -20,13 +20,13 @@ public final class Throughput {
     }
 
     /** Images per second of training steps (forward, backward, update). */
-    public static Result training(ComputationGraph network, DataSet batch, int warmup, int repetitions) {
+    public static Result training(ComputationGraph network, DataSet batch, Timing.Warmup warmup, int repetitions) {
         Timing t = Timing.measure(() -> network.fit(batch), warmup, repetitions);
         return new Result(batch.numExamples(), t);
     }
 
     /** Images per second of inference. */
-    public static Result inference(ComputationGraph network, DataSet batch, int warmup, int repetitions) {
+    public static Result inference(ComputationGraph network, DataSet batch, Timing.Warmup warmup, int repetitions) {
         Timing t = Timing.measure(() -> network.outputSingle(false, batch.getFeatures()), warmup, repetitions);
         return new Result(batch.numExamples(), t);
     }

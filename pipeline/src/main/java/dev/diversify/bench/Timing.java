@@ -5,9 +5,33 @@ import java.util.Arrays;
 /** Wall-clock timings of repeated runs after warm-up: median and spread, in milliseconds. */
 public record Timing(double medianMs, double minMs, double maxMs, int repetitions) {
 
-    /** Runs {@code task} {@code warmup} times unmeasured, then {@code repetitions} times measured. */
-    public static Timing measure(Runnable task, int warmup, int repetitions) {
-        for (int i = 0; i < warmup; i++) {
+    /**
+     * How long a task runs unmeasured before it is timed: at least {@code runs} runs and at least {@code seconds}
+     * of wall time. Why the seconds: the JVM compiles hot code in background threads for the first tens of
+     * seconds, and on two cores those threads take the cores from the measured task (a ResNet20 training step:
+     * the compiler threads held 16 % of the CPU samples in the first 10 s, 4-10 % up to 50 s; measured over its
+     * 3rd-7th steps it trained at 280-333 images/s, over its 3rd-302nd at 451; docs/PERFORMANCE.md).
+     *
+     * @throws IllegalArgumentException when either is negative or the seconds are not finite
+     */
+    public record Warmup(int runs, double seconds) {
+        public Warmup {
+            if (runs < 0 || !(seconds >= 0) || Double.isInfinite(seconds)) {
+                throw new IllegalArgumentException("warm-up runs and seconds must be at least 0, got " + runs
+                        + " runs and " + seconds + " s");
+            }
+        }
+
+        /** Exactly {@code runs} unmeasured runs, however long they take. */
+        public static Warmup runs(int runs) {
+            return new Warmup(runs, 0);
+        }
+    }
+
+    /** Runs {@code task} unmeasured as {@code warmup} says, then {@code repetitions} times measured. */
+    public static Timing measure(Runnable task, Warmup warmup, int repetitions) {
+        long until = System.nanoTime() + (long) (warmup.seconds() * 1e9);
+        for (int i = 0; i < warmup.runs() || System.nanoTime() - until < 0; i++) {
             task.run();
         }
         double[] ms = new double[repetitions];
