@@ -294,6 +294,8 @@ final class BenchCommand implements Callable<Integer> {
      * (two tasks of two threads each oversubscribe two cores), and two workers averaging four times as rarely
      * (the difference gives the cost of one averaging round).
      */
+    private static final int SPARK_EPOCHS = 4;
+
     private void spark() throws Exception {
         Path data = Files.createTempDirectory("diversify-bench");
         String path = data.resolve("c10").toString();
@@ -318,16 +320,18 @@ final class BenchCommand implements Callable<Integer> {
                 List<EpochReport> epochs = new ArrayList<>();
                 TrainingBlocks blocks = new TrainingBlocks(source, Split.TRAIN, all, batches, 1);
                 new SparkTrainer(sc, sc.defaultParallelism(), setting.threads()).train("bench", network,
-                        new TrainingSettings(2, 0.05, 0.9, 5e-4, List.of(), 0.1, setting.frequency()), batch, blocks, null,
-                        epoch -> {
+                        new TrainingSettings(SPARK_EPOCHS, 0.05, 0.9, 5e-4, List.of(), 0.1, setting.frequency()), batch,
+                        blocks, null, epoch -> {
                             epochs.add(epoch);
-                            if (epochs.size() == 1) {
-                                activity.reset(); // count the second epoch only
+                            if (epochs.size() == SPARK_EPOCHS - 1) {
+                                activity.reset(); // count the last epoch only
                             }
                         });
-                double seconds = epochs.get(1).seconds(); // the second epoch: JIT and workspaces are warm
-                // the second epoch's blocks (shifted by a seeded offset, so usually one more than 2048 / block)
-                int rounds = (blocks.keys(1, batch * setting.frequency()).size() + setting.workers() - 1)
+                // the last epoch: the JVM has compiled, the workspaces are sized (ResNet20 here: 3 epochs of
+                // 2,048 images first, 20-30 s, as long as --warmup-seconds' default)
+                double seconds = epochs.get(SPARK_EPOCHS - 1).seconds();
+                // the last epoch's blocks (shifted by a seeded offset, so usually one more than 2048 / block)
+                int rounds = (blocks.keys(SPARK_EPOCHS - 1, batch * setting.frequency()).size() + setting.workers() - 1)
                         / setting.workers();
                 say(String.format(Locale.ROOT, "local[%d]   %14d %10d %10.1f %8.1f %8d %6d %11.0f%%", setting.workers(),
                         setting.threads(), setting.frequency(), 2048 / seconds, seconds, rounds, activity.jobs(),
