@@ -39,8 +39,9 @@ What is mirrored (pipeline/.../models and .../bench, jobs/.../BenchCommand.java)
   * threads: --threads intra-op threads (default 2) and 1 inter-op thread; the Java bench gives its
     oneDNN one OpenMP thread per core (2 here) unless OMP_NUM_THREADS says otherwise, so set
     OMP_NUM_THREADS on the Java side to compare at another count;
-  * timing: 2 warm-up runs, then 5 measured repetitions; images/s = batch / median seconds, with the
-    slowest and fastest repetition; train first, then inference on the same network.
+  * timing: warm-up of at least 2 runs and 20 s (--warmup, --warmup-seconds), then 5 measured repetitions;
+    images/s = batch / median seconds, with the slowest and fastest repetition; train first, then inference
+    on the same network.
 """
 
 import argparse
@@ -72,8 +73,8 @@ CLASSES = 10
 CHANNELS, SIZE = 3, 32          # ModelSpec.CIFAR_CHANNELS, CIFAR_SIZE
 WEIGHT_SEED = 12345             # ModelSpec.DEFAULT_SEED
 DATA_SEED = 7                   # Throughput.batch seeds ND4J's generator with 7
-WARMUP = 2                      # BenchCommand passes 2 to Throughput.training/inference
-WARMUP_SECONDS = 20.0           # BenchCommand --warmup-seconds default
+WARMUP = 2                      # BenchCommand's Timing.Warmup: at least 2 runs ...
+WARMUP_SECONDS = 20.0           # ... and --warmup-seconds, 20 by default
 REPETITIONS = 5                 # BenchCommand --repetitions default
 
 

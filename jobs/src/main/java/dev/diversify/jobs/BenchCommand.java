@@ -78,6 +78,9 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
     enum What { similarity, train, infer, pruned, spark, memory, layers, all }
 
+    /** Epochs of each {@code --what spark} setting; the last is measured. */
+    private static final int SPARK_EPOCHS = 4;
+
     @Spec
     private CommandSpec spec;
 
@@ -126,9 +129,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        if (repetitions < 1 || batch < 1) {
-            throw new ParameterException(spec.commandLine(), "--repetitions and --batch must be at least 1, got "
-                    + repetitions + " and " + batch);
+        if (repetitions < 1) {
+            throw new ParameterException(spec.commandLine(), "--repetitions must be at least 1, got " + repetitions);
+        }
+        if (batch < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch must be at least 1, got " + batch);
         }
         if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
             throw new ParameterException(spec.commandLine(), "--warmup-seconds must be a number of seconds, at least 0, "
@@ -294,8 +299,6 @@ final class BenchCommand implements Callable<Integer> {
      * (two tasks of two threads each oversubscribe two cores), and two workers averaging four times as rarely
      * (the difference gives the cost of one averaging round).
      */
-    private static final int SPARK_EPOCHS = 4;
-
     private void spark() throws Exception {
         Path data = Files.createTempDirectory("diversify-bench");
         String path = data.resolve("c10").toString();
@@ -328,7 +331,7 @@ final class BenchCommand implements Callable<Integer> {
                             }
                         });
                 // the last epoch: the JVM has compiled, the workspaces are sized (ResNet20 here: 3 epochs of
-                // 2,048 images first, 20-30 s, as long as --warmup-seconds' default)
+                // 2,048 images first, 15-40 s depending on the setting, about --warmup-seconds' default)
                 double seconds = epochs.get(SPARK_EPOCHS - 1).seconds();
                 // the last epoch's blocks (shifted by a seeded offset, so usually one more than 2048 / block)
                 int rounds = (blocks.keys(SPARK_EPOCHS - 1, batch * setting.frequency()).size() + setting.workers() - 1)

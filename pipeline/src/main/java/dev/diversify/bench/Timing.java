@@ -8,9 +8,9 @@ public record Timing(double medianMs, double minMs, double maxMs, int repetition
     /**
      * How long a task runs unmeasured before it is timed: at least {@code runs} runs and at least {@code seconds}
      * of wall time. Why the seconds: the JVM compiles hot code in background threads for the first tens of
-     * seconds, and on two cores those threads take the cores from the measured task (a ResNet20 training step:
-     * the compiler threads held 16 % of the CPU samples in the first 10 s, 4-10 % up to 50 s; measured over its
-     * 3rd-7th steps it trained at 280-333 images/s, over its 3rd-302nd at 451; docs/PERFORMANCE.md).
+     * seconds, and on two cores those threads take the cores from the measured task (ResNet20's training step
+     * on two cores: 344.4 images/s after 2 warm-up steps, 472.2 after 20 s; docs/PERFORMANCE.md, "Measured
+     * after the JVM's warm-up").
      *
      * @throws IllegalArgumentException when either is negative or the seconds are not finite
      */
