@@ -254,9 +254,9 @@ def measure(task, warmup, repetitions, warmup_seconds):
     return statistics.median(ms), min(ms), max(ms)
 
 
-def result(mode, name, batch, width, threads, parameters, timing):
+def result(mode, name, batch, width, threads, parameters, timing, warmup_seconds, repetitions):
     """A row with the field names of BenchCommand.report (benchmark, model, batch, imagesPerSecond,
-    slowest, fastest); the fields after them are this script's own."""
+    slowest, fastest, warmupSeconds, repetitions); the fields after them are this script's own."""
     median_ms, min_ms, max_ms = timing
     return {
         "benchmark": mode,
@@ -265,6 +265,8 @@ def result(mode, name, batch, width, threads, parameters, timing):
         "imagesPerSecond": batch / (median_ms / 1000),
         "slowest": batch / (max_ms / 1000),
         "fastest": batch / (min_ms / 1000),
+        "warmupSeconds": warmup_seconds,
+        "repetitions": repetitions,
         "width": width,
         "threads": threads,
         "parameters": parameters,
@@ -383,7 +385,8 @@ def run(args):
             model.eval()
             modes.append(("infer", measure(infer, args.warmup, args.repeats, args.warmup_seconds)))
         for mode, timing in modes:
-            row = result(mode, name, args.batch, args.width, args.threads, parameters, timing)
+            row = result(mode, name, args.batch, args.width, args.threads, parameters, timing, args.warmup_seconds,
+                         args.repeats)
             rows.append(row)
             say(f"{name:<18} {mode:<6} {row['imagesPerSecond']:>10.1f} {row['slowest']:>10.1f}-"
                 f"{row['fastest']:<10.1f} {parameters:>12,}")
@@ -430,6 +433,12 @@ def compare(java_path, torch_path):
         if j.get("batch") != p.get("batch") or float(j.get("width", 1.0)) != float(p.get("width", 1.0)):
             notes.append(f"{model} {mode}: Java batch {j.get('batch')} width {j.get('width', 1.0)}, "
                          f"PyTorch batch {p.get('batch')} width {p.get('width', 1.0)}: not comparable")
+        # Rows written before 2026-12-06 carry no warm-up: 2 runs only, which timed the JVM while it compiled.
+        if j.get("warmupSeconds") != p.get("warmupSeconds"):
+            warmup = {side: f"{r['warmupSeconds']:g} s" if "warmupSeconds" in r else "not recorded (2 runs)"
+                      for side, r in (("Java", j), ("PyTorch", p))}
+            notes.append(f"{model} {mode}: warm-up {warmup['Java']} in Java, {warmup['PyTorch']} in PyTorch: "
+                         f"not measured alike")
         print(f"| {model} | {mode} | {p.get('batch')} | {j['imagesPerSecond']:.1f} | "
               f"{p['imagesPerSecond']:.1f} | {j['imagesPerSecond'] / p['imagesPerSecond']:.2f} |")
     for note in notes:

@@ -225,7 +225,8 @@ final class BenchCommand implements Callable<Integer> {
         say(String.format(Locale.ROOT, "%-18s %-6s %10.1f %10.1f-%-10.1f %14.1f", name, mode, r.imagesPerSecond(),
                 r.slowest(), r.fastest(), r.imagesPerSecond() * flopsPerImage / 1e9));
         record(mode, Map.of("model", spec.architecture().id(), "width", spec.width(), "batch", r.batch(),
-                "imagesPerSecond", r.imagesPerSecond(), "slowest", r.slowest(), "fastest", r.fastest()));
+                "imagesPerSecond", r.imagesPerSecond(), "slowest", r.slowest(), "fastest", r.fastest(),
+                "warmupSeconds", warmupSeconds, "repetitions", r.timing().repetitions()));
     }
 
     private void layers(List<Architecture> architectures) {
