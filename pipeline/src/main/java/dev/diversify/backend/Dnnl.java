@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
@@ -39,12 +40,21 @@ final class Dnnl {
      * strides [108, 1, 1, 1]).
      */
     static boolean isDense(INDArray a) {
+        return isDense(a, IntStream.range(0, a.rank()).toArray());
+    }
+
+    /**
+     * True when dimensions {@code slowestFirst} of {@code a} lie in that order without gaps; dimensions of size 1
+     * may have any stride (see {@link #isDense(INDArray)}).
+     */
+    static boolean isDense(INDArray a, int... slowestFirst) {
         long expected = 1;
-        for (int i = a.rank() - 1; i >= 0; i--) {
-            if (a.size(i) != 1 && a.stride(i) != expected) {
+        for (int i = slowestFirst.length - 1; i >= 0; i--) {
+            int d = slowestFirst[i];
+            if (a.size(d) != 1 && a.stride(d) != expected) {
                 return false;
             }
-            expected *= a.size(i);
+            expected *= a.size(d);
         }
         return true;
     }

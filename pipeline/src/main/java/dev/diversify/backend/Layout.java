@@ -60,25 +60,12 @@ enum Layout {
         if (Dnnl.isDense(a)) {
             return NCHW;
         }
-        return a.rank() == 4 && hasStrides(a, 0, 2, 3, 1) ? CHANNELS_LAST : null;
+        return a.rank() == 4 && Dnnl.isDense(a, 0, 2, 3, 1) ? CHANNELS_LAST : null;
     }
 
     /** {@code a} itself when it is in one of our layouts, else a dense N, C, H, W copy that is. */
     static INDArray inOneOf(INDArray a) {
         return of(a) == null ? a.dup('c') : a;
-    }
-
-    /** True when dimensions {@code slowestFirst} of {@code a} lie in that order without gaps (size-1 ones anyhow). */
-    private static boolean hasStrides(INDArray a, int... slowestFirst) {
-        long expected = 1;
-        for (int i = slowestFirst.length - 1; i >= 0; i--) {
-            int d = slowestFirst[i];
-            if (a.size(d) != 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
     }
 
     /** A new uninitialised float array of DL4J shape {@code shape} ([N, C, H, W]) in this layout. */
