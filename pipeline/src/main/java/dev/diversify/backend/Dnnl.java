@@ -178,6 +178,11 @@ final class Dnnl {
         }
     }
 
+    /** oneDNN's description of float array {@code a} as it lies in memory: its shape and strides in elements, views included. */
+    static memory.desc strided(INDArray a) {
+        return new memory.desc(a.shape(), memory.data_type.f32, a.stride());
+    }
+
     /** A memory object of {@code desc} that is bound to arrays call by call. */
     static memory unbound(memory.desc desc) {
         return new memory(desc, CPU, new Pointer());

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
 import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -19,8 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * Keeps DL4J on its fast CPU path: convolution, batch norm, ReLU and residual additions on our own oneDNN
- * layers ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu}, {@link OneDnnAdd}), whose
+ * Keeps DL4J on its fast CPU path: convolution, batch norm, ReLU, residual additions and concatenations on
+ * our own oneDNN layers ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu},
+ * {@link OneDnnAdd}, {@link OneDnnConcat}), whose
  * activations are channels-last ({@link Layout}), pooling on DL4J's oneDNN helper.
  * DL4J switches every helper off unless {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each
  * time a layer is created, so setting it before the first network is built works in any JVM (driver,
@@ -53,6 +55,12 @@ public final class OneDnn {
      * they run on {@link OneDnnAdd}.
      */
     public static final String ADD_PROPERTY = "diversify.add";
+
+    /**
+     * The system property that keeps DL4J's own vertex for concatenations when set to {@code dl4j}; by default
+     * concatenations along channels run on {@link OneDnnConcat}.
+     */
+    public static final String CONCAT_PROPERTY = "diversify.concat";
 
     private static final Field CONVOLUTION_HELPER = accessible(ConvolutionLayer.class, "helper");
     private static final Field BATCH_NORM_HELPER = accessible(BatchNormalization.class, "helper");
@@ -97,9 +105,10 @@ public final class OneDnn {
     /**
      * Gives every convolution and batch-norm layer of {@code graph} our oneDNN implementation
      * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) as its helper, and puts {@link OneDnnRelu} in the
-     * place of every ReLU activation layer and {@link OneDnnAdd} in the place of every addition vertex, unless
-     * {@value #CONVOLUTION_PROPERTY}, {@value #BATCH_NORM_PROPERTY}, {@value #RELU_PROPERTY} or
-     * {@value #ADD_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
+     * place of every ReLU activation layer, {@link OneDnnAdd} in the place of every addition vertex and
+     * {@link OneDnnConcat} in the place of every concatenation along channels, unless
+     * {@value #CONVOLUTION_PROPERTY}, {@value #BATCH_NORM_PROPERTY}, {@value #RELU_PROPERTY},
+     * {@value #ADD_PROPERTY} or {@value #CONCAT_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
      * {@code true} (an opt-out for debugging); batch norms with fixed gamma and beta keep DL4J's path.
      * The configuration is left as it is: a network saved afterwards is DL4J's own.
      * Ours does not depend on DL4J's helpers being on: a Spark executor started without that property
@@ -125,12 +134,13 @@ public final class OneDnn {
         if (ours(ADD_PROPERTY)) {
             replaceAdds(graph);
         }
+        replaceConcats(graph);
         for (GraphVertex vertex : graph.getVertices()) {
             Layer layer = vertex.getLayer();
             if (isOurConvolution(layer) && !(layer.getHelper() instanceof OneDnnConvolution)) {
                 boolean hasBias = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.getConfig()).hasBias();
                 replace(CONVOLUTION_HELPER, layer, new OneDnnConvolution(hasBias,
-                        Layout.forConvolutionOutput(feedsOnlyOurs(graph, vertex))));
+                        Layout.forOutput(feedsOnlyOurs(graph, vertex))));
             }
         }
         return graph;
@@ -144,7 +154,8 @@ public final class OneDnn {
         for (VertexIndices consumer : vertex.getOutputVertices()) {
             GraphVertex next = graph.getVertices()[consumer.getVertexIndex()];
             Layer layer = next.getLayer();
-            boolean ours = next instanceof OneDnnAdd || layer instanceof OneDnnRelu || isOurConvolution(layer)
+            boolean ours = next instanceof OneDnnAdd || isOurConcat(graph, next) || layer instanceof OneDnnRelu
+                    || isOurConvolution(layer)
                     || (isOurBatchNorm(layer) && layer.getHelper() instanceof OneDnnBatchNorm);
             if (!ours) {
                 return false;
@@ -160,6 +171,40 @@ public final class OneDnn {
     private static boolean isOurBatchNorm(Layer layer) {
         return layer != null && layer.getClass() == BatchNormalization.class && ours(BATCH_NORM_PROPERTY)
                 && !((org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.getConfig()).isLockGammaBeta();
+    }
+
+    /**
+     * True for a concatenation along channels that runs, or is about to run, on {@link OneDnnConcat}: one
+     * replaced already, or a DL4J one that {@link #replaceConcats} replaces (whose consumers it asks about).
+     */
+    private static boolean isOurConcat(ComputationGraph graph, GraphVertex vertex) {
+        return vertex instanceof OneDnnConcat || (ours(CONCAT_PROPERTY) && isChannelConcat(graph, vertex));
+    }
+
+    private static boolean isChannelConcat(ComputationGraph graph, GraphVertex vertex) {
+        return vertex.getClass() == MergeVertex.class
+                && graph.getConfiguration().getVertices().get(vertex.getVertexName())
+                        instanceof org.deeplearning4j.nn.conf.graph.MergeVertex conf
+                && conf.getMergeAxis() == 1;
+    }
+
+    /**
+     * Swaps each DL4J concatenation along channels for {@link OneDnnConcat}, channels-last when every consumer is
+     * ours, in the graph's vertex array and its lookup by name.
+     */
+    private static void replaceConcats(ComputationGraph graph) {
+        if (!ours(CONCAT_PROPERTY)) {
+            return;
+        }
+        GraphVertex[] vertices = graph.getVertices();
+        for (int i = 0; i < vertices.length; i++) {
+            if (isChannelConcat(graph, vertices[i])) {
+                OneDnnConcat concat = new OneDnnConcat((MergeVertex) vertices[i],
+                        Layout.forOutput(feedsOnlyOurs(graph, vertices[i])));
+                vertices[i] = concat;
+                verticesByName(graph).put(concat.getVertexName(), concat);
+            }
+        }
     }
 
     /** Swaps each DL4J addition vertex for {@link OneDnnAdd}, in the graph's vertex array and its lookup by name. */
@@ -185,7 +230,7 @@ public final class OneDnn {
         try {
             return (Map<String, GraphVertex>) VERTICES_MAP.get(graph);
         } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot replace DL4J's addition vertices", e);
+            throw new IllegalStateException("cannot replace DL4J's vertices", e);
         }
     }
 
@@ -239,6 +284,9 @@ public final class OneDnn {
         for (GraphVertex vertex : graph.getVertices()) {
             if (ours(ADD_PROPERTY) && vertex.getClass() == ElementWiseVertex.class && isAdd(graph, vertex.getVertexName())) {
                 missing.add(vertex.getVertexName() + " (ElementWiseVertex)");
+            }
+            if (ours(CONCAT_PROPERTY) && isChannelConcat(graph, vertex)) {
+                missing.add(vertex.getVertexName() + " (MergeVertex)");
             }
         }
         return missing;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
@@ -47,6 +48,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * time, as DL4J's helpers do. The batch variance is the biased one (divided by N*H*W), as in DL4J.
  */
 public final class OneDnnBatchNorm implements BatchNormalizationHelper {
+    private static final Map<String, Boolean> JIT_KERNELS = new ConcurrentHashMap<>();
     private final stream stream = new stream(CPU);
     private final Layout.Converter converter = new Layout.Converter();
     private final Map<String, Primitives> byShape = Dnnl.primitiveCache(evicted -> {
@@ -157,6 +159,26 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
     private Primitives primitives(long[] dims, float eps, boolean training, Layout layout) {
         String key = Arrays.toString(dims) + eps + training + layout + Dnnl.threads();
         return byShape.computeIfAbsent(key, k -> new Primitives(dims, eps, training, layout));
+    }
+
+    /**
+     * Whether oneDNN runs batch norm over a float [N, C, H, W] array of {@code dims} in {@code layout} on a JIT
+     * kernel. Why: for channels-last it has vector kernels only for some channel counts (16, 32 or 48 on
+     * AVX-512, multiples of 4 on SSE 4.1); for others (3, 6, 9, 15, 21 ... channels, DenseNet at width 0.25)
+     * it falls back to a generic kernel that took 17.5 ms for the backward pass of [128, 6, 32, 32] where the
+     * N, C, H, W kernel takes 5.3 ms (docs/PERFORMANCE.md, "DenseNet's concatenations in channels-last").
+     * Creates a primitive descriptor only (no kernel is generated), once per layout and shape in a process.
+     */
+    static boolean hasJitKernel(Layout layout, long[] dims) {
+        return JIT_KERNELS.computeIfAbsent(layout + Arrays.toString(dims), k -> {
+            dnnl.normalization_flags flags = dnnl.or(dnnl.normalization_flags.use_scale,
+                    dnnl.normalization_flags.use_shift);
+            try (batch_normalization_forward.primitive_desc desc = new batch_normalization_forward.primitive_desc(
+                    new batch_normalization_forward.desc(dnnl.prop_kind.forward_training, layout.desc(dims), 1e-5f,
+                            flags), CPU)) {
+                return desc.impl_info_str().getString().contains("jit");
+            }
+        });
     }
 
     /**

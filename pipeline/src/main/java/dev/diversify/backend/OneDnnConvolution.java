@@ -20,6 +20,7 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -34,6 +35,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * 2-D convolution on oneDNN's direct convolution primitives, called through {@code org.bytedeco:dnnl},
@@ -46,7 +48,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Handles float NCHW input [N, C, H, W] with weights [outC, C, kH, kW] (DL4J's layout), any stride,
  * dilation and padding, "same" mode and truncated borders included (a border no output reads is a
  * negative padding to oneDNN); for anything else (NHWC, other data types) it returns {@code null} and
- * DL4J's layer computes the result itself. The output is in the layout {@link OneDnn} chose for the layer;
+ * DL4J's layer computes the result itself. The output is in the layout {@link OneDnn} chose for the layer
+ * (N, C, H, W for channel counts batch norm is slow on in channels-last, {@link Layout#forActivation});
  * when either it or the input is channels-last and the output has at least 8x8 pixels, oneDNN's kernels read
  * and write channels-last directly. The input's gradient comes in the input's layout. Other arrays are
  * reordered to the layouts oneDNN's kernels prefer through working memory of DL4J's workspaces. One instance
@@ -61,12 +64,15 @@ public final class OneDnnConvolution implements ConvolutionHelper {
     private INDArray reorderedFrom;
     private Plan reorderedFor;
     private int declined;
+    private int reusedWeights;
+    /** Whether a backward pass ran since the last forward pass: training, where every step changes the weights. */
+    private boolean backwardSinceForward;
     private final Map<String, Plan> plans = Dnnl.primitiveCache(evicted -> { });
 
     /**
      * @param hasBias whether the layer has a bias; DL4J hands helpers a zero bias and a scratch gradient
      *                for layers without one, which this then ignores
-     * @param output  the layout to write outputs in
+     * @param output  the layout to write outputs in, where batch norm is fast on it
      */
     OneDnnConvolution(boolean hasBias, Layout output) {
         this.hasBias = hasBias;
@@ -95,7 +101,12 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         reorderedInput = p.src.in(held(held, Layout.inOneOf(input)), workspaceMgr, kept, stream, held);
         reorderedFrom = p.weightsSrcIsForwardSrc ? input : null;
         reorderedFor = p;
-        p.weights.in(held(held, dense(weights)), workspaceMgr, ArrayType.FF_WORKING_MEM, stream, held);
+        if (backwardSinceForward || p.weights.reorder == null) {
+            p.weights.in(held(held, dense(weights)), workspaceMgr, ArrayType.FF_WORKING_MEM, stream, held);
+        } else if (p.bindKeptWeights(held(held, dense(weights)), stream)) {
+            reusedWeights++;
+        }
+        backwardSinceForward = false;
         if (hasBias) {
             Dnnl.bind(p.bias, held(held, dense(bias)));
         }
@@ -122,6 +133,10 @@ public final class OneDnnConvolution implements ConvolutionHelper {
                 || !Arrays.equals(p.outShape, delta.shape())) {
             declined++;
             return null;
+        }
+        if (!backwardSinceForward) {
+            backwardSinceForward = true;
+            plans.values().forEach(Plan::releaseWeights);
         }
         ArrayType working = ArrayType.BP_WORKING_MEM;
         Backward b = p.backward();
@@ -171,6 +186,11 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         return declined;
     }
 
+    /** How many forward passes used the weights kept from the one before (see {@link Plan#bindKeptWeights}). */
+    int reusedWeights() {
+        return reusedWeights;
+    }
+
     @Override
     public INDArray activate(INDArray z, IActivation afn, boolean training) {
         return afn.getActivation(z, training);
@@ -209,7 +229,7 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         Geometry geometry = new Geometry(input.shape(), weights.shape(), outShape, hasBias,
                 new long[] {strides[0], strides[1]}, new long[] {dilation[0] - 1, dilation[1] - 1},
                 new long[] {padBefore[0], padBefore[1]}, padAfter, srcLayout == null ? Layout.NCHW : srcLayout,
-                output, Dnnl.threads());
+                output.forActivation(outShape), Dnnl.threads());
         return plans.computeIfAbsent(geometry.toString(), k -> new Plan(geometry));
     }
 
@@ -322,6 +342,9 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         private final convolution_backward_data.primitive_desc bwdData;
         private final convolution_backward_weights.primitive_desc bwdWeights;
         private Backward backward;
+        /** Detached: the weights as DL4J gave them, and in the forward primitive's layout; null when none are kept. */
+        private INDArray keptFrom;
+        private INDArray kept;
 
         Plan(Geometry g) {
             outShape = g.dst();
@@ -373,6 +396,44 @@ public final class OneDnnConvolution implements ConvolutionHelper {
             }
         }
 
+        /**
+         * Binds the weights, in the forward primitive's layout, for a forward pass that follows another with no
+         * backward pass between them (inference, where the weights are constant): the ones reordered for the
+         * last such pass when {@code weights} are bit for bit the ones they came from, else {@code weights}
+         * reordered anew and kept, with a copy to compare the next call's with. Why: inference reordered every
+         * layer's weights on every batch, a oneDNN call of about 0.1 ms even for ResNet20's 16x16x3x3 weights
+         * (docs/PERFORMANCE.md, "Inference keeps the reordered weights").
+         *
+         * @param weights dense, in DL4J's [outC, C, kH, kW] C order
+         * @return whether the kept weights served
+         */
+        boolean bindKeptWeights(INDArray weights, stream stream) {
+            long bytes = weights.length() * Float.BYTES;
+            if (kept != null && Pointer.memcmp(keptFrom.data().addressPointer(), weights.data().addressPointer(), bytes) == 0) {
+                Dnnl.bind(this.weights.primitive, kept);
+                return true;
+            }
+            if (kept == null) {
+                keptFrom = Nd4j.createUninitializedDetached(DataType.FLOAT, weights.length());
+                kept = Nd4j.createUninitializedDetached(DataType.FLOAT, this.weights.bufferFloats);
+            }
+            Dnnl.bind(this.weights.user, weights);
+            Dnnl.bind(this.weights.primitive, kept);
+            this.weights.reorder.execute(stream, this.weights.reorderArgs);
+            Pointer.memcpy(keptFrom.data().addressPointer(), weights.data().addressPointer(), bytes);
+            return false;
+        }
+
+        /** Frees the kept weights: training changes them at every step. */
+        void releaseWeights() {
+            if (kept != null) {
+                kept.close();
+                keptFrom.close();
+                kept = null;
+                keptFrom = null;
+            }
+        }
+
         Backward backward() {
             if (backward == null) {
                 backward = new Backward(this);
@@ -386,6 +447,7 @@ public final class OneDnnConvolution implements ConvolutionHelper {
 
         @Override
         public void close() {
+            releaseWeights();
             for (Operand operand : new Operand[] {src, weights, dst}) {
                 operand.close();
             }

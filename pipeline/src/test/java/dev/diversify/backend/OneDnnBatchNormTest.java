@@ -4,8 +4,10 @@ import static dev.diversify.backend.LoneLayers.assertClose;
 import static dev.diversify.backend.LoneLayers.assertSameBackward;
 import static dev.diversify.backend.LoneLayers.inLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -77,5 +79,15 @@ class OneDnnBatchNormTest {
                 .addLayer("bn", new BatchNormalization.Builder().cudnnAllowFallback(false).build(), "in")
                 .setOutputs("bn").build();
         return LoneLayers.lone(conf, "bn", helped);
+    }
+
+    /**
+     * oneDNN has a channels-last JIT kernel for 16 channels on any x86 CPU with SSE 4.1 or later, and none for 6
+     * (its generic kernel, several times slower); N, C, H, W is the plain kernel for both.
+     */
+    @Test
+    void knowsWhereChannelsLastHasAJitKernel() {
+        assertTrue(OneDnnBatchNorm.hasJitKernel(Layout.CHANNELS_LAST, new long[] {8, 16, 5, 5}));
+        assertFalse(OneDnnBatchNorm.hasJitKernel(Layout.CHANNELS_LAST, new long[] {8, 6, 5, 5}));
     }
 }

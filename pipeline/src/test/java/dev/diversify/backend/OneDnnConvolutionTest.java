@@ -16,7 +16,9 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -112,15 +114,82 @@ class OneDnnConvolutionTest {
     }
 
     /**
+     * Channels-last only where batch norm has a JIT kernel for the channel count: a layer of 6 output channels
+     * feeding a ReLU of ours writes N, C, H, W, and matches DL4J's.
+     */
+    @Test
+    void writesNchwWhereBatchNormIsSlowInChannelsLast() {
+        InputType input = InputType.convolutional(8, 8, 3);
+        Layer ours = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, true, "relu", 6);
+        Layer builtIn = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, false, "relu", 6);
+        INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
+        ours.setParams(params.dup());
+        builtIn.setParams(params.dup());
+        INDArray x = inLayout(Nd4j.randn(DataType.FLOAT, 4, 3, 8, 8), "channels-last");
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray out = ours.activate(x, true, mgr);
+        assertClose(builtIn.activate(x, true, mgr), out, "output");
+        assertEquals(Layout.NCHW, Layout.of(out), "the output's layout");
+        assertSameBackward(builtIn, ours, Nd4j.randn(DataType.FLOAT, out.shape()), mgr);
+    }
+
+    /**
+     * Forward passes with no backward pass between them (inference) reuse the weights reordered for the one
+     * before while the weights are bit for bit the same, reorder them again when one changed, and a training
+     * step (forward and backward) does not use them.
+     */
+    @Test
+    void inferenceReusesReorderedWeightsOnlyWhileTheyAreUnchanged() {
+        InputType input = InputType.convolutional(8, 8, 16);
+        Layer ours = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, true, "relu");
+        Layer builtIn = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, false, "relu");
+        INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
+        ours.setParams(params.dup());
+        builtIn.setParams(params.dup());
+        OneDnnConvolution helper = (OneDnnConvolution) ours.getHelper();
+        INDArray x = inLayout(Nd4j.randn(DataType.FLOAT, 4, 16, 8, 8), "channels-last");
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        for (int i = 0; i < 3; i++) {
+            assertClose(builtIn.activate(x, false, mgr), ours.activate(x, false, mgr), "output " + i);
+        }
+        assertEquals(2, helper.reusedWeights(), "the second and third pass reuse the first one's weights");
+
+        for (Layer layer : new Layer[] {ours, builtIn}) {
+            layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY).putScalar(new long[] {4, 15, 2, 2}, 3.5);
+        }
+        assertClose(builtIn.activate(x, false, mgr), ours.activate(x, false, mgr), "output after one weight changed");
+        assertEquals(2, helper.reusedWeights(), "a changed weight is reordered again");
+
+        for (int step = 0; step < 3; step++) {
+            INDArray out = builtIn.activate(x, true, mgr);
+            assertClose(out, ours.activate(x, true, mgr), "training output " + step);
+            assertSameBackward(builtIn, ours, Nd4j.randn(DataType.FLOAT, out.shape()), mgr);
+            for (Layer layer : new Layer[] {ours, builtIn}) { // as an update would
+                layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY).putScalar(new long[] {1, 3, 0, 1}, step - 2.5);
+            }
+        }
+        // the first step's forward pass, and DL4J's repeat of it in the backward pass (this layer caches nothing),
+        // follow inference with the same weights; after a backward pass none does
+        assertEquals(4, helper.reusedWeights(), "passes that reused the kept weights");
+        assertEquals(0, helper.declined());
+    }
+
+    /**
      * A convolution followed by a ReLU ({@code consumer} "relu") or max pooling ("pool"); {@code helped} false
      * gives DL4J's built-in implementation (helpers off).
      */
     private static Layer convolution(InputType input, int kernel, int stride, ConvolutionMode mode, int pad,
                                      int dilation, boolean bias, boolean helped, String consumer) {
+        return convolution(input, kernel, stride, mode, pad, dilation, bias, helped, consumer, 16);
+    }
+
+    /** The same with {@code outChannels} output channels. */
+    private static Layer convolution(InputType input, int kernel, int stride, ConvolutionMode mode, int pad,
+                                     int dilation, boolean bias, boolean helped, String consumer, int outChannels) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
                 .addInputs("in").setInputTypes(input)
                 .addLayer("conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(pad, pad)
-                        .dilation(dilation, dilation).convolutionMode(mode).nOut(5).hasBias(bias)
+                        .dilation(dilation, dilation).convolutionMode(mode).nOut(outChannels).hasBias(bias)
                         .activation(Activation.IDENTITY).cudnnAllowFallback(false).build(), "in")
                 .addLayer("next", consumer.equals("relu")
                         ? new ActivationLayer.Builder().activation(Activation.RELU).build()
