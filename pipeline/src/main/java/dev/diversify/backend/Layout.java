@@ -42,25 +42,32 @@ enum Layout {
     }
 
     /**
-     * The layout for the output of a convolution or a concatenation: channels-last when its consumers are all
-     * our layers and vertices ({@code feedsOnlyOurs}), else N, C, H, W, because DL4J's layers copy a
+     * How a convolution or a concatenation chooses the layout of its output: channels-last when its consumers
+     * are all our layers and vertices ({@code feedsOnlyOurs}), else N, C, H, W, because DL4J's layers copy a
      * channels-last input (its convolution), or are slower on it (its concatenation: DenseNet-40-12 trained
      * 5-8 % slower). Batch norm, ReLU and additions pass the layout on, so a DL4J layer after them (VGG16's
      * pooling, ResNet's global pooling) may still read channels-last arrays, which it reads correctly.
      * {@link #NCHW} when {@value #PROPERTY} is {@code nchw}.
+     *
+     * @param readByBatchNorm whether a batch norm reads the output (see {@link Choice#forActivation})
      */
-    static Layout forOutput(boolean feedsOnlyOurs) {
-        return feedsOnlyOurs && !"nchw".equals(System.getProperty(PROPERTY)) ? CHANNELS_LAST : NCHW;
+    static Choice forOutput(boolean feedsOnlyOurs, boolean readByBatchNorm) {
+        return new Choice(feedsOnlyOurs && !"nchw".equals(System.getProperty(PROPERTY)) ? CHANNELS_LAST : NCHW,
+                readByBatchNorm);
     }
 
-    /**
-     * The layout to write an activation of {@code dims} in where this one is preferred: this one, except N, C, H, W
-     * instead of channels-last for channel counts that oneDNN's batch norm has no channels-last JIT kernel for
-     * ({@link OneDnnBatchNorm#hasJitKernel}; DenseNet-BC at width 0.25, whose first convolution has 6 channels,
-     * trained 0.84x as fast with them channels-last).
-     */
-    Layout forActivation(long[] dims) {
-        return this == CHANNELS_LAST && !OneDnnBatchNorm.hasJitKernel(this, dims) ? NCHW : this;
+    /** A layer's layout for its outputs: {@code preferred}, and whether a batch norm reads them. */
+    record Choice(Layout preferred, boolean readByBatchNorm) {
+        /**
+         * The layout to write an output of {@code dims} in: the preferred one, except N, C, H, W instead of
+         * channels-last where a batch norm reads it and oneDNN's batch norm has no channels-last JIT kernel for
+         * its channel count ({@link OneDnnBatchNorm#hasJitKernel}; DenseNet-BC at width 0.25, whose first
+         * convolution has 6 channels, trained 0.84x as fast with them channels-last).
+         */
+        Layout forActivation(long[] dims) {
+            return preferred == CHANNELS_LAST && readByBatchNorm && !OneDnnBatchNorm.hasJitKernel(preferred, dims)
+                    ? NCHW : preferred;
+        }
     }
 
     /**

@@ -2,8 +2,11 @@ package dev.diversify.backend;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -132,18 +135,30 @@ public final class OneDnn {
             replaceRelus(graph);
         }
         if (ours(ADD_PROPERTY)) {
-            replaceAdds(graph);
+            replaceVertices(graph, v -> v.getClass() == ElementWiseVertex.class && isAdd(graph, v.getVertexName()),
+                    v -> new OneDnnAdd((ElementWiseVertex) v));
         }
-        replaceConcats(graph);
+        if (ours(CONCAT_PROPERTY)) {
+            // each one's layout asks whether its consumers, later concatenations among them, are ours
+            replaceVertices(graph, v -> isChannelConcat(graph, v),
+                    v -> new OneDnnConcat((MergeVertex) v, layoutChoice(graph, v)));
+        }
         for (GraphVertex vertex : graph.getVertices()) {
             Layer layer = vertex.getLayer();
             if (isOurConvolution(layer) && !(layer.getHelper() instanceof OneDnnConvolution)) {
                 boolean hasBias = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.getConfig()).hasBias();
-                replace(CONVOLUTION_HELPER, layer, new OneDnnConvolution(hasBias,
-                        Layout.forOutput(feedsOnlyOurs(graph, vertex))));
+                replace(CONVOLUTION_HELPER, layer, new OneDnnConvolution(hasBias, layoutChoice(graph, vertex)));
             }
         }
         return graph;
+    }
+
+    /** How {@code vertex} chooses its outputs' layout, from its consumers ({@link Layout#forOutput}). */
+    private static Layout.Choice layoutChoice(ComputationGraph graph, GraphVertex vertex) {
+        boolean readByBatchNorm = vertex.getOutputVertices() != null && Arrays.stream(vertex.getOutputVertices())
+                .map(consumer -> graph.getVertices()[consumer.getVertexIndex()].getLayer())
+                .anyMatch(OneDnn::isOurBatchNorm);
+        return Layout.forOutput(feedsOnlyOurs(graph, vertex), readByBatchNorm);
     }
 
     /** True when every consumer of {@code vertex}'s output is one of our layers or vertices (set up before it). */
@@ -175,7 +190,7 @@ public final class OneDnn {
 
     /**
      * True for a concatenation along channels that runs, or is about to run, on {@link OneDnnConcat}: one
-     * replaced already, or a DL4J one that {@link #replaceConcats} replaces (whose consumers it asks about).
+     * replaced already, or a DL4J one that {@link #useOwnHelpers} replaces.
      */
     private static boolean isOurConcat(ComputationGraph graph, GraphVertex vertex) {
         return vertex instanceof OneDnnConcat || (ours(CONCAT_PROPERTY) && isChannelConcat(graph, vertex));
@@ -189,32 +204,17 @@ public final class OneDnn {
     }
 
     /**
-     * Swaps each DL4J concatenation along channels for {@link OneDnnConcat}, channels-last when every consumer is
-     * ours, in the graph's vertex array and its lookup by name.
+     * Swaps each vertex that {@code which} accepts for its {@code replacement}, in the graph's vertex array and
+     * its lookup by name.
      */
-    private static void replaceConcats(ComputationGraph graph) {
-        if (!ours(CONCAT_PROPERTY)) {
-            return;
-        }
+    private static void replaceVertices(ComputationGraph graph, Predicate<GraphVertex> which,
+                                        UnaryOperator<GraphVertex> replacement) {
         GraphVertex[] vertices = graph.getVertices();
         for (int i = 0; i < vertices.length; i++) {
-            if (isChannelConcat(graph, vertices[i])) {
-                OneDnnConcat concat = new OneDnnConcat((MergeVertex) vertices[i],
-                        Layout.forOutput(feedsOnlyOurs(graph, vertices[i])));
-                vertices[i] = concat;
-                verticesByName(graph).put(concat.getVertexName(), concat);
-            }
-        }
-    }
-
-    /** Swaps each DL4J addition vertex for {@link OneDnnAdd}, in the graph's vertex array and its lookup by name. */
-    private static void replaceAdds(ComputationGraph graph) {
-        GraphVertex[] vertices = graph.getVertices();
-        for (int i = 0; i < vertices.length; i++) {
-            if (vertices[i].getClass() == ElementWiseVertex.class && isAdd(graph, vertices[i].getVertexName())) {
-                OneDnnAdd add = new OneDnnAdd((ElementWiseVertex) vertices[i]);
-                vertices[i] = add;
-                verticesByName(graph).put(add.getVertexName(), add);
+            if (which.test(vertices[i])) {
+                GraphVertex ours = replacement.apply(vertices[i]);
+                vertices[i] = ours;
+                verticesByName(graph).put(ours.getVertexName(), ours);
             }
         }
     }

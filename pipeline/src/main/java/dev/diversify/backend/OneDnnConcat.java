@@ -21,13 +21,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * A concatenation vertex along channels, [N, C_0, H, W], [N, C_1, H, W], ... -> [N, C_0 + C_1 + ..., H, W]
  * (DenseNet's), with one oneDNN reorder per input into the output's channel slice, from whatever layout the
  * input is in; each input's gradient is its slice of the output's gradient, in that input's layout. In
- * inference the output is in the {@link Layout} {@link OneDnn} chose for the vertex, except N, C, H, W where
- * batch norm would be slow on channels-last ({@link Layout#forActivation}: a DenseNet's concatenations feed
- * batch norms); in training it is N, C, H, W, as DL4J's.
+ * inference the output is in the layout {@link OneDnn} chose for the vertex ({@link Layout.Choice#forActivation});
+ * in training it is N, C, H, W, as DL4J's.
  *
  * <p>Why: DL4J's {@link MergeVertex} writes N, C, H, W only, so in a DenseNet's inference the batch norm that
  * reads each concatenation ran on oneDNN's plain N, C, H, W kernel and every convolution after it reordered its
- * input into channels-last: with this vertex DenseNet-BC-40-12 infers 1.37x as fast. In training channels-last
+ * input into channels-last: with this vertex DenseNet-BC-40-12 infers 1.31x and DenseNet-40-12 1.37x as fast
+ * (PyTorch's rate: 1.13x and 1.31x). In training channels-last
  * made DenseNet-40-12 about 4 % slower (four runs), and N, C, H, W is at par with DL4J's vertex
  * (docs/PERFORMANCE.md, "DenseNet's concatenations in channels-last").
  *
@@ -38,7 +38,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * one thread at a time.
  */
 public final class OneDnnConcat extends MergeVertex {
-    private final Layout output;
+    private final Layout.Choice output;
     private final stream stream = new stream(Dnnl.CPU);
     private final Map<String, Dnnl.Reorder> reorders = Dnnl.primitiveCache(evicted -> { });
     /** The inputs' shapes and layouts of the last forward pass, or null when DL4J's implementation computed it. */
@@ -47,7 +47,7 @@ public final class OneDnnConcat extends MergeVertex {
     private int declined;
 
     /** Takes the place of {@code vertex}, a concatenation along channels: its graph, name, index and connections. */
-    OneDnnConcat(MergeVertex vertex, Layout output) {
+    OneDnnConcat(MergeVertex vertex, Layout.Choice output) {
         super(vertex.getGraph(), vertex.getVertexName(), vertex.getVertexIndex(), vertex.getInputVertices(),
                 vertex.getOutputVertices(), vertex.getDataType(), 1);
         setOutputVertex(vertex.isOutputVertex());

@@ -49,7 +49,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * dilation and padding, "same" mode and truncated borders included (a border no output reads is a
  * negative padding to oneDNN); for anything else (NHWC, other data types) it returns {@code null} and
  * DL4J's layer computes the result itself. The output is in the layout {@link OneDnn} chose for the layer
- * (N, C, H, W for channel counts batch norm is slow on in channels-last, {@link Layout#forActivation});
+ * (N, C, H, W where a batch norm reads it and is slow on channels-last, {@link Layout.Choice#forActivation});
  * when either it or the input is channels-last and the output has at least 8x8 pixels, oneDNN's kernels read
  * and write channels-last directly. The input's gradient comes in the input's layout. Other arrays are
  * reordered to the layouts oneDNN's kernels prefer through working memory of DL4J's workspaces. One instance
@@ -57,7 +57,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class OneDnnConvolution implements ConvolutionHelper {
     private final boolean hasBias;
-    private final Layout output;
+    private final Layout.Choice output;
     private final stream stream = new stream(CPU);
     private final Layout.Converter converter = new Layout.Converter();
     private INDArray reorderedInput;
@@ -72,9 +72,9 @@ public final class OneDnnConvolution implements ConvolutionHelper {
     /**
      * @param hasBias whether the layer has a bias; DL4J hands helpers a zero bias and a scratch gradient
      *                for layers without one, which this then ignores
-     * @param output  the layout to write outputs in, where batch norm is fast on it
+     * @param output  how to choose the layout of outputs
      */
-    OneDnnConvolution(boolean hasBias, Layout output) {
+    OneDnnConvolution(boolean hasBias, Layout.Choice output) {
         this.hasBias = hasBias;
         this.output = output;
     }

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -114,14 +115,15 @@ class OneDnnConvolutionTest {
     }
 
     /**
-     * Channels-last only where batch norm has a JIT kernel for the channel count: a layer of 6 output channels
-     * feeding a ReLU of ours writes N, C, H, W, and matches DL4J's.
+     * A layer of 6 output channels writes N, C, H, W when it feeds a batch norm (oneDNN has no channels-last
+     * JIT kernel for 6 channels), channels-last when it feeds a ReLU; both match DL4J's.
      */
-    @Test
-    void writesNchwWhereBatchNormIsSlowInChannelsLast() {
+    @ParameterizedTest(name = "feeding a {0}")
+    @CsvSource({"batchnorm, NCHW", "relu, CHANNELS_LAST"})
+    void writesNchwWhereBatchNormReadsItAndIsSlowInChannelsLast(String consumer, Layout expected) {
         InputType input = InputType.convolutional(8, 8, 3);
-        Layer ours = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, true, "relu", 6);
-        Layer builtIn = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, false, "relu", 6);
+        Layer ours = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, true, consumer, 6);
+        Layer builtIn = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, false, consumer, 6);
         INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
         ours.setParams(params.dup());
         builtIn.setParams(params.dup());
@@ -129,7 +131,7 @@ class OneDnnConvolutionTest {
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray out = ours.activate(x, true, mgr);
         assertClose(builtIn.activate(x, true, mgr), out, "output");
-        assertEquals(Layout.NCHW, Layout.of(out), "the output's layout");
+        assertEquals(expected, Layout.of(out), "the output's layout");
         assertSameBackward(builtIn, ours, Nd4j.randn(DataType.FLOAT, out.shape()), mgr);
     }
 
@@ -175,7 +177,7 @@ class OneDnnConvolutionTest {
     }
 
     /**
-     * A convolution followed by a ReLU ({@code consumer} "relu") or max pooling ("pool"); {@code helped} false
+     * A convolution followed by a ReLU ({@code consumer} "relu"), a batch norm ("batchnorm") or max pooling ("pool"); {@code helped} false
      * gives DL4J's built-in implementation (helpers off).
      */
     private static Layer convolution(InputType input, int kernel, int stride, ConvolutionMode mode, int pad,
@@ -191,9 +193,11 @@ class OneDnnConvolutionTest {
                 .addLayer("conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(pad, pad)
                         .dilation(dilation, dilation).convolutionMode(mode).nOut(outChannels).hasBias(bias)
                         .activation(Activation.IDENTITY).cudnnAllowFallback(false).build(), "in")
-                .addLayer("next", consumer.equals("relu")
-                        ? new ActivationLayer.Builder().activation(Activation.RELU).build()
-                        : new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).build(), "conv")
+                .addLayer("next", switch (consumer) {
+                    case "relu" -> new ActivationLayer.Builder().activation(Activation.RELU).build();
+                    case "batchnorm" -> new BatchNormalization.Builder().build();
+                    default -> new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).build();
+                }, "conv")
                 .setOutputs("next").build();
         return LoneLayers.lone(conf, "conv", helped);
     }
