@@ -60,8 +60,8 @@ final class Dnnl {
     }
 
     /**
-     * Points {@code m} at {@code a}'s elements; {@code a} has no gaps, in the order {@code m}'s descriptor says
-     * (a view's address includes its offset).
+     * Points {@code m} at {@code a}'s elements, which lie as {@code m}'s descriptor says: without gaps in its
+     * order, or with {@code a}'s strides ({@link #strided}); a view's address includes its offset.
      */
     static void bind(memory m, INDArray a) {
         m.set_data_handle(a.data().addressPointer());
@@ -82,10 +82,15 @@ final class Dnnl {
      * batch sizes); an evicted entry is handed to {@code onEvict}, then its native objects are closed.
      */
     static <V extends AutoCloseable> Map<String, V> primitiveCache(Consumer<V> onEvict) {
+        return primitiveCache(8, onEvict);
+    }
+
+    /** The same, keeping the most recently used {@code capacity}. */
+    static <V extends AutoCloseable> Map<String, V> primitiveCache(int capacity, Consumer<V> onEvict) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                if (size() <= 8) {
+                if (size() <= capacity) {
                     return false;
                 }
                 onEvict.accept(eldest.getValue());

@@ -18,9 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * same values from either (PyTorch's {@code channels_last} memory format is the same idea).
  *
  * <p>Why: oneDNN's batch-norm kernels for N, H, W, C order are JIT kernels, 2.3-3x faster than its plain
- * C++ kernel for N, C, H, W, and its convolutions read and write N, H, W, C directly, where N, C, H, W costs
- * a reorder into a blocked layout and one back around every convolution (docs/PERFORMANCE.md,
- * "Channels-last activations").
+ * C++ kernel for N, C, H, W (where it has one for the channel count: {@link Choice#forActivation}), and its
+ * convolutions read and write N, H, W, C directly, where N, C, H, W costs a reorder into a blocked layout and
+ * one back around every convolution (docs/PERFORMANCE.md, "Channels-last activations").
  */
 enum Layout {
     /** N, C, H, W in C order: DL4J's own layout, and what a dense array of any rank is to a ReLU. */
@@ -30,8 +30,9 @@ enum Layout {
 
     /**
      * The system property that keeps every activation in {@link #NCHW} when set to {@code nchw} (to compare, or
-     * to rule channels-last out); by default a convolution whose outputs feed only our layers writes
-     * {@link #CHANNELS_LAST}. Read when {@link OneDnn#useOwnHelpers} sets a graph up.
+     * to rule channels-last out); by default a convolution or a concatenation (in inference) whose outputs feed
+     * only our layers writes {@link #CHANNELS_LAST} ({@link #forOutput}). Read when {@link OneDnn#useOwnHelpers}
+     * sets a graph up.
      */
     static final String PROPERTY = "diversify.layout";
 
@@ -61,8 +62,8 @@ enum Layout {
         /**
          * The layout to write an output of {@code dims} in: the preferred one, except N, C, H, W instead of
          * channels-last where a batch norm reads it and oneDNN's batch norm has no channels-last JIT kernel for
-         * its channel count ({@link OneDnnBatchNorm#hasJitKernel}; DenseNet-BC at width 0.25, whose first
-         * convolution has 6 channels, trained 0.84x as fast with them channels-last).
+         * its channel count ({@link OneDnnBatchNorm#hasJitKernel}; with activations of 6, 9, 15 ... channels
+         * channels-last, DenseNet-BC at width 0.25 trained 0.65x as fast).
          */
         Layout forActivation(long[] dims) {
             return preferred == CHANNELS_LAST && readByBatchNorm && !OneDnnBatchNorm.hasJitKernel(preferred, dims)

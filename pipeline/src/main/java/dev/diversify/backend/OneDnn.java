@@ -252,10 +252,10 @@ public final class OneDnn {
     }
 
     /**
-     * The convolution, batch-norm, pooling and ReLU layers and addition vertices of an initialised graph that
-     * do not run on the oneDNN implementation they should (ours for convolution, batch norm, ReLU and
-     * addition unless a property chose DL4J's, DL4J's helper for pooling), as {@code name (Class)}. Empty
-     * means every such layer does.
+     * The convolution, batch-norm, pooling and ReLU layers and addition and concatenation vertices of an
+     * initialised graph that do not run on the oneDNN implementation they should (ours for convolution, batch
+     * norm, ReLU, addition and concatenation along channels unless a property chose DL4J's, DL4J's helper for
+     * pooling), as {@code name (Class)}. Empty means every such layer does.
      */
     public static List<String> layersWithoutHelper(ComputationGraph graph) {
         List<String> missing = new ArrayList<>();

@@ -163,8 +163,8 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
 
     /**
      * Whether oneDNN runs batch norm over a float [N, C, H, W] array of {@code dims} in {@code layout} on a JIT
-     * kernel. Why: for channels-last it has vector kernels only for some channel counts (16, 32 or 48 on
-     * AVX-512, multiples of 4 on SSE 4.1); for others (3, 6, 9, 15, 21 ... channels, DenseNet at width 0.25)
+     * kernel. Why: for channels-last it has vector kernels only for some channel counts (seen here: multiples of
+     * 16 on AVX-512, of 8 on AVX2, of 4 on SSE 4.1); for others (6, 9, 15, 21 ... channels, DenseNet at width 0.25)
      * it falls back to a generic kernel that took 17.5 ms for the backward pass of [128, 6, 32, 32] where the
      * N, C, H, W kernel takes 5.3 ms (docs/PERFORMANCE.md, "DenseNet's concatenations in channels-last").
      * Creates a primitive descriptor only (no kernel is generated), once per layout and shape in a process.

@@ -27,11 +27,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Why: DL4J's {@link MergeVertex} writes N, C, H, W only, so in a DenseNet's inference the batch norm that
  * reads each concatenation ran on oneDNN's plain N, C, H, W kernel and every convolution after it reordered its
  * input into channels-last: with this vertex DenseNet-BC-40-12 infers 1.31x and DenseNet-40-12 1.37x as fast
- * (PyTorch's rate: 1.13x and 1.31x). In training channels-last
+ * (at 1.13x and 1.31x PyTorch's rate). In training channels-last
  * made DenseNet-40-12 about 4 % slower (four runs), and N, C, H, W is at par with DL4J's vertex
  * (docs/PERFORMANCE.md, "DenseNet's concatenations in channels-last").
  *
- * <p>Handles two or more float inputs of rank 4 with the same N, H and W, concatenated along dimension 1
+ * <p>Handles two or more float inputs of rank 4 with the same N, H and W in a float network, concatenated along dimension 1
  * ({@link OneDnn} only replaces vertices configured so); anything else (other ranks, data types, one input)
  * goes to DL4J's implementation, which this class extends, so it stays a {@code MergeVertex} to any code that
  * asks. The configuration is DL4J's own: a saved network is unchanged. One instance serves one vertex, from
@@ -40,7 +40,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class OneDnnConcat extends MergeVertex {
     private final Layout.Choice output;
     private final stream stream = new stream(Dnnl.CPU);
-    private final Map<String, Dnnl.Reorder> reorders = Dnnl.primitiveCache(evicted -> { });
+    private final Map<String, Dnnl.Reorder> reorders;
     /** The inputs' shapes and layouts of the last forward pass, or null when DL4J's implementation computed it. */
     private long[][] shapes;
     private Layout[] inputLayouts;
@@ -52,13 +52,15 @@ public final class OneDnnConcat extends MergeVertex {
                 vertex.getOutputVertices(), vertex.getDataType(), 1);
         setOutputVertex(vertex.isOutputVertex());
         this.output = output;
+        // a reorder per input, forward and backward, for two batch sizes (the last batch of an epoch)
+        reorders = Dnnl.primitiveCache(4 * Math.max(2, vertex.getInputVertices().length), evicted -> { });
     }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         shapes = null;
         inputLayouts = null;
-        if (!canDoForward() || !handles(inputs)) {
+        if (!canDoForward() || getDataType() != DataType.FLOAT || !handles(inputs)) {
             declined++;
             return super.doForward(training, workspaceMgr);
         }

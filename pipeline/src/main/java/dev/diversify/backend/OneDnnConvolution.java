@@ -65,9 +65,14 @@ public final class OneDnnConvolution implements ConvolutionHelper {
     private Plan reorderedFor;
     private int declined;
     private int reusedWeights;
-    /** Whether a backward pass ran since the last forward pass: training, where every step changes the weights. */
-    private boolean backwardSinceForward;
+    /**
+     * Forward passes since the last backward pass: one or two in training (DL4J repeats the forward pass in the
+     * backward pass of a layer that caches nothing), many in inference.
+     */
+    private int forwardsSinceBackward;
     private final Map<String, Plan> plans = Dnnl.primitiveCache(evicted -> { });
+    /** The forward pass in a row, since the last backward pass, from which the reordered weights are kept: inference. */
+    private static final int KEEP_WEIGHTS_FROM = 3;
 
     /**
      * @param hasBias whether the layer has a bias; DL4J hands helpers a zero bias and a scratch gradient
@@ -101,12 +106,19 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         reorderedInput = p.src.in(held(held, Layout.inOneOf(input)), workspaceMgr, kept, stream, held);
         reorderedFrom = p.weightsSrcIsForwardSrc ? input : null;
         reorderedFor = p;
-        if (backwardSinceForward || p.weights.reorder == null) {
+        forwardsSinceBackward++;
+        if (forwardsSinceBackward < KEEP_WEIGHTS_FROM || p.weights.reorder == null) {
             p.weights.in(held(held, dense(weights)), workspaceMgr, ArrayType.FF_WORKING_MEM, stream, held);
-        } else if (p.bindKeptWeights(held(held, dense(weights)), stream)) {
-            reusedWeights++;
+        } else {
+            for (Plan other : plans.values()) { // one batch shape keeps weights at a time
+                if (other != p) {
+                    other.releaseWeights();
+                }
+            }
+            if (p.bindKeptWeights(held(held, dense(weights)), stream)) {
+                reusedWeights++;
+            }
         }
-        backwardSinceForward = false;
         if (hasBias) {
             Dnnl.bind(p.bias, held(held, dense(bias)));
         }
@@ -128,15 +140,13 @@ public final class OneDnnConvolution implements ConvolutionHelper {
                                                      ConvolutionLayer.BwdDataAlgo bwdDataAlgo,
                                                      ConvolutionMode convolutionMode, int[] dilation,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        forwardsSinceBackward = 0;
+        plans.values().forEach(Plan::releaseWeights); // training: the weights change at every step
         Plan p = plan(input, weights, kernel, strides, pad, convolutionMode, dilation, format);
         if (p == null || !isDense(weightGradView) || (hasBias && !isDense(biasGradView))
                 || !Arrays.equals(p.outShape, delta.shape())) {
             declined++;
             return null;
-        }
-        if (!backwardSinceForward) {
-            backwardSinceForward = true;
-            plans.values().forEach(Plan::releaseWeights);
         }
         ArrayType working = ArrayType.BP_WORKING_MEM;
         Backward b = p.backward();
@@ -345,6 +355,8 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         /** Detached: the weights as DL4J gave them, and in the forward primitive's layout; null when none are kept. */
         private INDArray keptFrom;
         private INDArray kept;
+        /** Whether {@link #kept} is {@link #keptFrom} reordered (not while a reorder into it is under way). */
+        private boolean keptValid;
 
         Plan(Geometry g) {
             outShape = g.dst();
@@ -397,19 +409,20 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         }
 
         /**
-         * Binds the weights, in the forward primitive's layout, for a forward pass that follows another with no
-         * backward pass between them (inference, where the weights are constant): the ones reordered for the
+         * Binds the weights, in the forward primitive's layout, for a forward pass in inference (the third or
+         * later in a row with no backward pass between): the ones kept from the
          * last such pass when {@code weights} are bit for bit the ones they came from, else {@code weights}
          * reordered anew and kept, with a copy to compare the next call's with. Why: inference reordered every
-         * layer's weights on every batch, a oneDNN call of about 0.1 ms even for ResNet20's 16x16x3x3 weights
-         * (docs/PERFORMANCE.md, "Inference keeps the reordered weights").
+         * layer's weights on every batch, 21 oneDNN calls a ResNet20 step, 3.7 ms of a logged step where
+         * PyTorch's took 0.16 ms (docs/PERFORMANCE.md, "Inference keeps the reordered weights"). Costs twice the
+         * weights' memory while kept, and a comparison (a read of both copies) per pass.
          *
          * @param weights dense, in DL4J's [outC, C, kH, kW] C order
          * @return whether the kept weights served
          */
         boolean bindKeptWeights(INDArray weights, stream stream) {
             long bytes = weights.length() * Float.BYTES;
-            if (kept != null && Pointer.memcmp(keptFrom.data().addressPointer(), weights.data().addressPointer(), bytes) == 0) {
+            if (keptValid && Pointer.memcmp(keptFrom.data().addressPointer(), weights.data().addressPointer(), bytes) == 0) {
                 Dnnl.bind(this.weights.primitive, kept);
                 return true;
             }
@@ -417,16 +430,19 @@ public final class OneDnnConvolution implements ConvolutionHelper {
                 keptFrom = Nd4j.createUninitializedDetached(DataType.FLOAT, weights.length());
                 kept = Nd4j.createUninitializedDetached(DataType.FLOAT, this.weights.bufferFloats);
             }
+            keptValid = false;
             Dnnl.bind(this.weights.user, weights);
             Dnnl.bind(this.weights.primitive, kept);
             this.weights.reorder.execute(stream, this.weights.reorderArgs);
             Pointer.memcpy(keptFrom.data().addressPointer(), weights.data().addressPointer(), bytes);
+            keptValid = true;
             return false;
         }
 
-        /** Frees the kept weights: training changes them at every step. */
+        /** Frees the kept weights. */
         void releaseWeights() {
             if (kept != null) {
+                keptValid = false;
                 kept.close();
                 keptFrom.close();
                 kept = null;

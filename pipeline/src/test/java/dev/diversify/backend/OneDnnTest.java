@@ -9,6 +9,7 @@ import dev.diversify.models.Models;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Our oneDNN layers in a whole network, against DL4J's helpers. */
 class OneDnnTest {
     /**
-     * A network's gradients, workspaces on: pooling, flattening, residual additions and concatenations (DL4J's)
-     * between our layers, whose activations are channels-last. Compared by norm, not element by element: float
+     * A network's gradients and inference output, workspaces on: DL4J's pooling and flattening between our
+     * layers, additions and concatenations, whose activations are channels-last. Compared by norm, not element by element: float
      * rounding moves a pre-activation that sits within 1e-6 of zero to the other side of a ReLU, which
      * changes single elements of the gradient below it (measured with our batch norm alone: one such
      * element moved a bias gradient by 1 % and, through the layers below, a gamma gradient by 1.6 %).
@@ -53,9 +54,11 @@ class OneDnnTest {
             assertTrue(diff <= 0.05 * Math.max(norm, 1e-3), name + ": relative difference " + diff / norm);
         });
         INDArray expected = dl4j.outputSingle(images);
-        for (int i = 0; i < 3; i++) { // the later passes reuse the weights the first reordered
+        for (int i = 0; i < 4; i++) { // the third keeps each convolution's reordered weights, the fourth reuses them
             LoneLayers.assertClose(expected, ours.outputSingle(images), "inference output " + i);
         }
+        assertTrue(Arrays.stream(ours.getLayers()).map(Layer::getHelper).filter(OneDnnConvolution.class::isInstance)
+                .mapToInt(h -> ((OneDnnConvolution) h).reusedWeights()).sum() > 0, "the last pass reused kept weights");
         assertTrue(ours.feedForward(images, false).values().stream().anyMatch(a -> Layout.of(a) == Layout.CHANNELS_LAST),
                 "the comparison covers channels-last activations");
         for (var vertex : ours.getVertices()) {
