@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -49,6 +50,18 @@ final class LoneLayers {
         for (String key : e.getFirst().gradientForVariable().keySet()) {
             assertClose(e.getFirst().getGradientFor(key), a.getFirst().getGradientFor(key), key);
         }
+    }
+
+    /**
+     * The input gradients of two vertices that ran forward on the same inputs, {@code [0]} of {@code expected} and
+     * {@code [1]} of {@code actual}, for output gradient {@code epsilon}; as many for both.
+     */
+    static INDArray[][] backwardOfBoth(GraphVertex expected, GraphVertex actual, INDArray epsilon, LayerWorkspaceMgr mgr) {
+        expected.setEpsilon(epsilon);
+        actual.setEpsilon(epsilon);
+        INDArray[][] gradients = {expected.doBackward(false, mgr).getSecond(), actual.doBackward(false, mgr).getSecond()};
+        assertEquals(gradients[0].length, gradients[1].length, "gradients");
+        return gradients;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.diversify.backend;
 
 import static dev.diversify.backend.LoneLayers.assertClose;
+import static dev.diversify.backend.LoneLayers.backwardOfBoth;
 import static dev.diversify.backend.LoneLayers.inLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -57,13 +58,11 @@ class OneDnnAddTest {
         assertClose(sum, out, "sum");
         assertEquals(expected, Layout.of(out), "the output's layout");
 
-        ours.setEpsilon(epsilon);
-        dl4j.setEpsilon(epsilon);
-        INDArray[] gradients = ours.doBackward(false, mgr).getSecond();
-        INDArray[] expectedGradients = dl4j.doBackward(false, mgr).getSecond();
+        INDArray[][] both = backwardOfBoth(dl4j, ours, epsilon, mgr);
+        INDArray[] gradients = both[1];
         assertEquals(inputs.length, gradients.length);
         for (int i = 0; i < gradients.length; i++) {
-            assertClose(expectedGradients[i], gradients[i], "gradient of input " + i);
+            assertClose(both[0][i], gradients[i], "gradient of input " + i);
             if (expectedDeclined == 0) {
                 assertEquals(expected, Layout.of(gradients[i]), "the gradient's layout");
             }

@@ -1,6 +1,7 @@
 package dev.diversify.backend;
 
 import static dev.diversify.backend.LoneLayers.assertClose;
+import static dev.diversify.backend.LoneLayers.backwardOfBoth;
 import static dev.diversify.backend.LoneLayers.inLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -65,13 +66,11 @@ class OneDnnConcatTest {
         assertEquals(expected, Layout.of(out), "the output's layout in inference");
 
         INDArray epsilon = inLayout(Nd4j.randn(DataType.FLOAT, 4, Arrays.stream(channels).sum(), 5, 7), epsilonLayout);
-        ours.setEpsilon(epsilon);
-        dl4j.setEpsilon(epsilon);
-        INDArray[] gradients = ours.doBackward(false, mgr).getSecond();
-        INDArray[] expectedGradients = dl4j.doBackward(false, mgr).getSecond();
+        INDArray[][] both = backwardOfBoth(dl4j, ours, epsilon, mgr);
+        INDArray[] gradients = both[1];
         assertEquals(inputs.length, gradients.length);
         for (int i = 0; i < gradients.length; i++) {
-            assertEquals(expectedGradients[i], gradients[i], "gradient of input " + i);
+            assertEquals(both[0][i], gradients[i], "gradient of input " + i);
             Layout input = layouts[i].equals("channels-last") ? Layout.CHANNELS_LAST : Layout.NCHW;
             assertEquals(input, Layout.of(gradients[i]), "gradient " + i + " in its input's layout (N, C, H, W for F order)");
         }
