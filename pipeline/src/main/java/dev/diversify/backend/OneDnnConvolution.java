@@ -56,6 +56,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * serves one layer, from one thread at a time.
  */
 public final class OneDnnConvolution implements ConvolutionHelper {
+    /** The forward pass in a row, since the last backward pass, from which the reordered weights are kept: inference. */
+    private static final int KEEP_WEIGHTS_FROM = 3;
     private final boolean hasBias;
     private final Layout.Choice output;
     private final stream stream = new stream(CPU);
@@ -71,8 +73,6 @@ public final class OneDnnConvolution implements ConvolutionHelper {
      */
     private int forwardsSinceBackward;
     private final Map<String, Plan> plans = Dnnl.primitiveCache(evicted -> { });
-    /** The forward pass in a row, since the last backward pass, from which the reordered weights are kept: inference. */
-    private static final int KEEP_WEIGHTS_FROM = 3;
 
     /**
      * @param hasBias whether the layer has a bias; DL4J hands helpers a zero bias and a scratch gradient
@@ -410,9 +410,9 @@ public final class OneDnnConvolution implements ConvolutionHelper {
 
         /**
          * Binds the weights, in the forward primitive's layout, for a forward pass in inference (the third or
-         * later in a row with no backward pass between): the ones kept from the
-         * last such pass when {@code weights} are bit for bit the ones they came from, else {@code weights}
-         * reordered anew and kept, with a copy to compare the next call's with. Why: inference reordered every
+         * later in a row with no backward pass between): the ones kept from the last such pass when
+         * {@code weights} are bit for bit the ones they came from, else {@code weights} reordered anew and kept,
+         * with a copy to compare the next call's with. Why: inference reordered every
          * layer's weights on every batch, 21 oneDNN calls a ResNet20 step, 3.7 ms of a logged step where
          * PyTorch's took 0.16 ms (docs/PERFORMANCE.md, "Inference keeps the reordered weights"). Costs twice the
          * weights' memory while kept, and a comparison (a read of both copies) per pass.
