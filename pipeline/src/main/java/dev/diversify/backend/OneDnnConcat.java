@@ -77,7 +77,7 @@ public final class OneDnnConcat extends MergeVertex {
         stream._wait();
         Reference.reachabilityFence(held);
         shapes = Arrays.stream(inputs).map(INDArray::shape).toArray(long[][]::new);
-        inputLayouts = Arrays.stream(inputs).map(a -> Layout.of(a) == null ? Layout.NCHW : Layout.of(a)).toArray(Layout[]::new);
+        inputLayouts = Arrays.stream(inputs).map(Layout::of).map(l -> l == null ? Layout.NCHW : l).toArray(Layout[]::new);
         return out;
     }
 

@@ -52,9 +52,7 @@ class OneDnnConvolutionTest {
                 false, LayerWorkspaceMgr.noWorkspaces())), "channels-last outputs: the layer feeds a ReLU of ours");
         assertInstanceOf(OneDnnConvolution.class, ours.getHelper());
         assertNull(builtIn.getHelper(), "the reference is DL4J's own implementation");
-        INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
-        ours.setParams(params.dup());
-        builtIn.setParams(params.dup());
+        sameRandomParams(ours, builtIn);
 
         INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, height, width);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
@@ -92,9 +90,7 @@ class OneDnnConvolutionTest {
                 InputType input = InputType.convolutional(12, 11, 3);
                 Layer ours = convolution(input, 3, stride, ConvolutionMode.Same, 0, 1, true, true, consumer);
                 Layer builtIn = convolution(input, 3, stride, ConvolutionMode.Same, 0, 1, true, false, consumer);
-                INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
-                ours.setParams(params.dup());
-                builtIn.setParams(params.dup());
+                sameRandomParams(ours, builtIn);
                 INDArray x = inLayout(Nd4j.randn(DataType.FLOAT, 4, 3, 12, 11), inputLayout);
                 LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
                 INDArray expectedOut = builtIn.activate(x, true, mgr);
@@ -124,9 +120,7 @@ class OneDnnConvolutionTest {
         InputType input = InputType.convolutional(8, 8, 3);
         Layer ours = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, true, consumer, 6);
         Layer builtIn = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, false, consumer, 6);
-        INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
-        ours.setParams(params.dup());
-        builtIn.setParams(params.dup());
+        sameRandomParams(ours, builtIn);
         INDArray x = inLayout(Nd4j.randn(DataType.FLOAT, 4, 3, 8, 8), "channels-last");
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray out = ours.activate(x, true, mgr);
@@ -146,9 +140,7 @@ class OneDnnConvolutionTest {
         InputType input = InputType.convolutional(8, 8, 16);
         Layer ours = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, true, "relu");
         Layer builtIn = convolution(input, 3, 1, ConvolutionMode.Same, 0, 1, true, false, "relu");
-        INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
-        ours.setParams(params.dup());
-        builtIn.setParams(params.dup());
+        sameRandomParams(ours, builtIn);
         OneDnnConvolution helper = (OneDnnConvolution) ours.getHelper();
         INDArray x = inLayout(Nd4j.randn(DataType.FLOAT, 4, 16, 8, 8), "channels-last");
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
@@ -175,6 +167,13 @@ class OneDnnConvolutionTest {
         // same weights; after a backward pass, a step's two forward passes keep nothing
         assertEquals(4, helper.reusedWeights(), "passes that reused the kept weights");
         assertEquals(0, helper.declined());
+    }
+
+    /** The same random parameters for both layers. */
+    private static void sameRandomParams(Layer ours, Layer builtIn) {
+        INDArray params = Nd4j.randn(DataType.FLOAT, ours.params().shape());
+        ours.setParams(params.dup());
+        builtIn.setParams(params.dup());
     }
 
     /**
