@@ -45,6 +45,7 @@ What is mirrored (pipeline/.../models and .../bench, jobs/.../BenchCommand.java)
 """
 
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -321,7 +322,23 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
+def keep_freed_memory():
+    """Makes glibc's malloc keep freed memory for reuse, as PyTorch's own CPU builds get from jemalloc or
+    tcmalloc: heap tensors up to 32 MiB (M_MMAP_THRESHOLD; glibc's most) and up to 1 GiB of free heap kept
+    (M_TRIM_THRESHOLD). Why: by default every step maps fresh pages for its activations and gives them
+    back; where page faults are dear (the VM of 2026-12-06) that made ResNet20's inference 3x slower, 80
+    against 26 ms a step (docs/PERFORMANCE.md, "The peer's allocator"). The Java side allocates from ND4J
+    workspaces, which keep their memory. Returns False where the C library has no mallopt (not glibc)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold, 1 << 30))
+
+
 def run(args):
+    kept = not args.system_malloc and keep_freed_memory()
     try:
         import torch
     except ImportError:
@@ -336,7 +353,8 @@ def run(args):
     say = (lambda line: print(line, file=sys.stderr, flush=True)) if args.json else \
         (lambda line: print(line, flush=True))
     say(f"hardware: {os.cpu_count()} cores visible, {cpu_model()}, {platform.machine()}; "
-        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '(unset)')}")
+        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '(unset)')}; malloc "
+        f"{'keeps freed memory' if kept else 'as the system set it'}")
     say(f"pytorch {torch.__version__} (oneDNN {'on' if torch.backends.mkldnn.is_available() else 'off'}), "
         f"threads {torch.get_num_threads()} intra-op, {torch.get_num_interop_threads()} inter-op")
     say(f"batch {args.batch}, width {args.width}, input {CHANNELS}x{SIZE}x{SIZE}, {CLASSES} classes, "
@@ -464,6 +482,9 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=WARMUP, help=f"unmeasured runs first (default: {WARMUP})")
     parser.add_argument("--warmup-seconds", type=float, default=WARMUP_SECONDS,
                         help=f"and unmeasured runs for at least this many seconds (default: {WARMUP_SECONDS:g})")
+    parser.add_argument("--system-malloc", action="store_true",
+                        help="leave glibc's malloc as it is (by default it keeps freed memory for reuse, as "
+                             "jemalloc or tcmalloc would; see keep_freed_memory)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     parser.add_argument("--compare", nargs=2, metavar=("JAVA.json", "TORCH.json"),
                         help="print a Markdown table of two --json outputs and exit (needs no PyTorch)")

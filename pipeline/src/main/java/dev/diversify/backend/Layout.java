@@ -96,6 +96,15 @@ enum Layout {
                 'c').permute(0, 3, 1, 2);
     }
 
+    /**
+     * A new uninitialised float activation gradient of DL4J shape {@code shape} ([N, C, H, W]) in this layout, in
+     * {@link ArrayType#ACTIVATION_GRAD} memory, as a layer returns it to DL4J: one that DL4J sums another gradient
+     * into fast ({@link ChannelsLastGradient}).
+     */
+    INDArray createGradient(LayerWorkspaceMgr workspaceMgr, long[] shape) {
+        return ChannelsLastGradient.of(create(workspaceMgr, ArrayType.ACTIVATION_GRAD, shape));
+    }
+
     /** oneDNN's description of a float [N, C, H, W] tensor of {@code dims} in this layout. */
     memory.desc desc(long[] dims) {
         return new memory.desc(dims, memory.data_type.f32, tag);

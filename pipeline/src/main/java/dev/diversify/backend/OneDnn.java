@@ -65,6 +65,12 @@ public final class OneDnn {
      */
     public static final String CONCAT_PROPERTY = "diversify.concat";
 
+    /**
+     * The system property that leaves the sums of channels-last gradients to ND4J's addition when set to
+     * {@code nd4j}; by default our layers return gradients that add fast ({@link ChannelsLastGradient}).
+     */
+    public static final String SUM_PROPERTY = "diversify.sum";
+
     private static final Field CONVOLUTION_HELPER = accessible(ConvolutionLayer.class, "helper");
     private static final Field BATCH_NORM_HELPER = accessible(BatchNormalization.class, "helper");
     private static final Field VERTICES_MAP = accessible(ComputationGraph.class, "verticesMap");

@@ -85,7 +85,7 @@ public final class OneDnnAdd extends ElementWiseVertex {
         Primitives p = primitives(source.length());
         INDArray[] gradients = new INDArray[inputs.length];
         for (int i = 0; i < gradients.length; i++) {
-            gradients[i] = computed.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, source.shape());
+            gradients[i] = computed.createGradient(workspaceMgr, source.shape());
             p.copy.execute(source, gradients[i], stream);
         }
         stream._wait();

@@ -116,7 +116,7 @@ public final class OneDnnBatchNorm implements BatchNormalizationHelper {
             return null;
         }
         List<INDArray> held = new ArrayList<>();
-        INDArray dx = p.layout.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
+        INDArray dx = p.layout.createGradient(workspaceMgr, input.shape());
         ArrayType working = ArrayType.BP_WORKING_MEM;
         p.bind(p.src, converter.to(p.layout, input, workspaceMgr, working, stream, held))
                 .bind(p.diffDst, converter.to(p.layout, epsilon, workspaceMgr, working, stream, held)).bind(p.diffSrc, dx)

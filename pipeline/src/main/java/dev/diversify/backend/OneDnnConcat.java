@@ -94,7 +94,7 @@ public final class OneDnnConcat extends MergeVertex {
         INDArray[] gradients = new INDArray[shapes.length];
         long channel = 0;
         for (int i = 0; i < gradients.length; i++) {
-            gradients[i] = inputLayouts[i].create(workspaceMgr, ArrayType.ACTIVATION_GRAD, shapes[i]);
+            gradients[i] = inputLayouts[i].createGradient(workspaceMgr, shapes[i]);
             copy(held(held, channels(source, channel, shapes[i][1])), gradients[i]);
             channel += shapes[i][1];
         }

@@ -151,7 +151,7 @@ public final class OneDnnConvolution implements ConvolutionHelper {
         ArrayType working = ArrayType.BP_WORKING_MEM;
         Backward b = p.backward();
         List<INDArray> held = new ArrayList<>();
-        INDArray dx = p.srcLayout.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
+        INDArray dx = p.srcLayout.createGradient(workspaceMgr, input.shape());
         INDArray diffDst = converter.to(p.dstLayout, delta, workspaceMgr, working, stream, held);
         INDArray dataDiffDst = b.dataDiffDst.in(diffDst, workspaceMgr, working, stream, held);
         b.dataWeights.in(held(held, dense(weights)), workspaceMgr, working, stream, held);

@@ -90,7 +90,7 @@ public final class OneDnnRelu extends ActivationLayer {
         List<INDArray> held = new ArrayList<>();
         INDArray x = held(held, Layout.inOneOf(input));
         Layout layout = Layout.of(x);
-        INDArray dx = layout.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.shape());
+        INDArray dx = layout.createGradient(workspaceMgr, input.shape());
         Primitives p = primitives(input.length());
         Dnnl.bind(p.src, x);
         Dnnl.bind(p.diffDst, converter.to(layout, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM, stream, held));
