@@ -26,8 +26,11 @@ import org.nd4j.linalg.dataset.DataSet;
  * </pre>
  *
  * Arguments: architecture, width, batch, property, values (comma-separated), blocks, steps per block. After 20 s
- * of warm-up steps, block i sets the property to value i mod n, runs one untimed step and times the next ones.
- * Prints, per value, the median, mean and fastest milliseconds a step over its blocks.
+ * of warm-up steps, each block sets the property to one value, runs one untimed step and times the next ones;
+ * the values take turns, in reverse order every other round (A B, B A, ...), so that none always follows the
+ * same one. Prints, per value, the median, mean and fastest milliseconds a step over its blocks. The JVM runs
+ * without the memory flags of {@code deploy/diversify}, so its milliseconds are not {@code bench}'s; the
+ * comparison between values is what it is for.
  */
 public final class AlternatingSteps {
     public static void main(String[] args) {
@@ -45,7 +48,8 @@ public final class AlternatingSteps {
         }
         Map<String, List<Double>> msPerStep = new LinkedHashMap<>();
         for (int block = 0; block < blocks; block++) {
-            String value = values[block % values.length];
+            int turn = block % values.length;
+            String value = values[(block / values.length) % 2 == 0 ? turn : values.length - 1 - turn];
             System.setProperty(property, value);
             network.fit(batch);
             long start = System.nanoTime();
@@ -58,7 +62,7 @@ public final class AlternatingSteps {
             List<Double> sorted = new ArrayList<>(times);
             Collections.sort(sorted);
             System.out.printf("%s %s=%s: median %.2f ms a step, mean %.2f, fastest %.2f (%d blocks of %d)%n",
-                    args[0], property, value, sorted.get(sorted.size() / 2),
+                    args[0], property, value, (sorted.get((sorted.size() - 1) / 2) + sorted.get(sorted.size() / 2)) / 2,
                     sorted.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), sorted.get(0),
                     sorted.size(), steps);
         });

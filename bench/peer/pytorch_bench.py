@@ -323,22 +323,26 @@ def cpu_model():
 
 
 def keep_freed_memory():
-    """Makes glibc's malloc keep freed memory for reuse, as PyTorch's own CPU builds get from jemalloc or
-    tcmalloc: heap tensors up to 32 MiB (M_MMAP_THRESHOLD; glibc's most) and up to 1 GiB of free heap kept
+    """Makes glibc's malloc keep freed memory for reuse, as an allocator such as jemalloc or tcmalloc does:
+    heap blocks up to 32 MiB (M_MMAP_THRESHOLD; glibc's most) and up to 1 GiB of free heap kept
     (M_TRIM_THRESHOLD). Why: by default every step maps fresh pages for its activations and gives them
     back; where page faults are dear (the VM of 2026-12-06) that made ResNet20's inference 3x slower, 80
     against 26 ms a step (docs/PERFORMANCE.md, "The peer's allocator"). The Java side allocates from ND4J
-    workspaces, which keep their memory. Returns False where the C library has no mallopt (not glibc)."""
+    workspaces, which keep their memory. Returns what malloc does now: "keeps freed memory", "as the system
+    set it" (no glibc mallopt here) or "mallopt refused" (glibc refused a setting)."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
+    except (OSError, AttributeError, TypeError):
+        return "as the system set it"
     m_trim_threshold, m_mmap_threshold = -1, -3
-    return bool(mallopt(m_mmap_threshold, 32 << 20)) and bool(mallopt(m_trim_threshold, 1 << 30))
+    # the mmap threshold first: a trim threshold alone would also fix glibc's adaptive mmap threshold at 128 KiB
+    if not mallopt(m_mmap_threshold, 32 << 20) or not mallopt(m_trim_threshold, 1 << 30):
+        return "mallopt refused"
+    return "keeps freed memory"
 
 
 def run(args):
-    kept = not args.system_malloc and keep_freed_memory()
+    malloc = "as the system set it" if args.system_malloc else keep_freed_memory()
     try:
         import torch
     except ImportError:
@@ -353,8 +357,7 @@ def run(args):
     say = (lambda line: print(line, file=sys.stderr, flush=True)) if args.json else \
         (lambda line: print(line, flush=True))
     say(f"hardware: {os.cpu_count()} cores visible, {cpu_model()}, {platform.machine()}; "
-        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '(unset)')}; malloc "
-        f"{'keeps freed memory' if kept else 'as the system set it'}")
+        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '(unset)')}; malloc {malloc}")
     say(f"pytorch {torch.__version__} (oneDNN {'on' if torch.backends.mkldnn.is_available() else 'off'}), "
         f"threads {torch.get_num_threads()} intra-op, {torch.get_num_interop_threads()} inter-op")
     say(f"batch {args.batch}, width {args.width}, input {CHANNELS}x{SIZE}x{SIZE}, {CLASSES} classes, "
@@ -405,6 +408,7 @@ def run(args):
         for mode, timing in modes:
             row = result(mode, name, args.batch, args.width, args.threads, parameters, timing, args.warmup_seconds,
                          args.repeats)
+            row["malloc"] = malloc  # this script's own field: how the timed process allocated
             rows.append(row)
             say(f"{name:<18} {mode:<6} {row['imagesPerSecond']:>10.1f} {row['slowest']:>10.1f}-"
                 f"{row['fastest']:<10.1f} {parameters:>12,}")

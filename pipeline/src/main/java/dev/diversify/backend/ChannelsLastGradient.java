@@ -1,6 +1,7 @@
 package dev.diversify.backend;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.cpu.nativecpu.NDArray;
@@ -13,15 +14,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: where an activation feeds two layers (a residual block's output feeds the next block's first
  * convolution and its shortcut), DL4J's {@code ComputationGraph.calcBackpropGradients} sums their gradients with
  * {@code INDArray.addi}. ND4J adds arrays whose strides are not C order element by element through index
- * arithmetic: 3.0 ms for two channels-last [64, 16, 32, 32] arrays against 0.41 ms in C order, about 14 ms of a
- * 146 ms ResNet20 training step (docs/PERFORMANCE.md, "Summing gradients in channels-last"). Two arrays that lay
- * the same elements out in the same dense order add as vectors, exactly as ND4J adds them element by element.
+ * arithmetic: 3.0 ms for two channels-last [64, 16, 32, 32] arrays against 0.41 ms in C order, about 18 ms of a
+ * 146 ms ResNet20 training step (13.6 % of it in a CPU profile; docs/PERFORMANCE.md, "Summing gradients in
+ * channels-last"). Two arrays that lay the same elements out in the same dense order add as vectors, with the
+ * same float sums as ND4J's element by element.
  *
  * <p>Everything else, and {@code addi} with an array of another shape, type or layout, is ND4J's own: this is a
  * view of the same buffer with the same shape and strides, so DL4J reads, copies and validates it as the array
  * it was made from.
  */
 final class ChannelsLastGradient extends NDArray {
+    private static final AtomicLong FLAT_SUMS = new AtomicLong();
+
     private ChannelsLastGradient(INDArray a) {
         super(a.data(), a.shape(), a.stride(), a.offset(), a.ordering(), a.dataType());
     }
@@ -37,12 +41,18 @@ final class ChannelsLastGradient extends NDArray {
                 && Layout.of(gradient) == Layout.CHANNELS_LAST ? new ChannelsLastGradient(gradient) : gradient;
     }
 
+    /** How many {@code addi} calls, in this process, added two gradients as flat vectors. */
+    static long flatSums() {
+        return FLAT_SUMS.get();
+    }
+
     /** {@code this += other}, element by element; returns this array. */
     @Override
     public INDArray addi(INDArray other) {
         if (other.dataType() == DataType.FLOAT && Arrays.equals(other.shape(), shape())
-                && Layout.of(other) == Layout.CHANNELS_LAST) {
+                && Layout.of(other) == Layout.CHANNELS_LAST && Layout.of(this) == Layout.CHANNELS_LAST) {
             flat(this).addi(flat(other));
+            FLAT_SUMS.incrementAndGet();
             return this;
         }
         return super.addi(other);
@@ -51,6 +61,11 @@ final class ChannelsLastGradient extends NDArray {
     /** The elements of a dense array as a vector in memory order: a view of the same buffer. */
     private static INDArray flat(INDArray dense) {
         return Nd4j.create(dense.data(), new long[] {dense.length()}, new long[] {1}, dense.offset(), 'c',
-                DataType.FLOAT);
+                dense.dataType());
+    }
+
+    /** Serialised as the plain ND4J array it views (ND4J's own {@code writeReplace} is private to its class). */
+    private Object writeReplace() {
+        return Nd4j.create(data(), shape(), stride(), offset(), ordering(), dataType());
     }
 }
