@@ -20,16 +20,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * A concatenation vertex along channels, [N, C_0, H, W], [N, C_1, H, W], ... -> [N, C_0 + C_1 + ..., H, W]
  * (DenseNet's), with one oneDNN reorder per input into the output's channel slice, from whatever layout the
- * input is in; each input's gradient is its slice of the output's gradient, in that input's layout. In
- * inference the output is in the layout {@link OneDnn} chose for the vertex ({@link Layout.Choice#forActivation});
- * in training it is N, C, H, W, as DL4J's.
+ * input is in; each input's gradient is its slice of the output's gradient, in that input's layout. The output
+ * is in the layout {@link OneDnn} chose for the vertex ({@link Layout.Choice#forActivation}).
  *
- * <p>Why: DL4J's {@link MergeVertex} writes N, C, H, W only, so in a DenseNet's inference the batch norm that
- * reads each concatenation ran on oneDNN's plain N, C, H, W kernel and every convolution after it reordered its
- * input into channels-last: with this vertex DenseNet-BC-40-12 infers 1.31x and DenseNet-40-12 1.37x as fast
- * (at 1.13x and 1.31x PyTorch's rate). In training channels-last
- * made DenseNet-40-12 about 4 % slower (four runs), and N, C, H, W is at par with DL4J's vertex
- * (docs/PERFORMANCE.md, "DenseNet's concatenations in channels-last").
+ * <p>Why: DL4J's {@link MergeVertex} writes N, C, H, W only, so in a DenseNet the batch norm that reads each
+ * concatenation ran on oneDNN's plain N, C, H, W kernel and every convolution after it reordered its input into
+ * channels-last: with this vertex DenseNet-BC-40-12 infers 1.31x and DenseNet-40-12 1.37x as fast (at 1.13x and
+ * 1.31x PyTorch's rate), and a DenseNet-40-12 training step takes 0.70x the time it took with N, C, H, W
+ * concatenations (docs/PERFORMANCE.md, "DenseNet's concatenations in channels-last" and "Channels-last
+ * concatenations in training too").
  *
  * <p>Handles two or more float inputs of rank 4 with the same N, H and W in a float network, concatenated along dimension 1
  * ({@link OneDnn} only replaces vertices configured so); anything else (other ranks, data types, one input)
@@ -66,8 +65,7 @@ public final class OneDnnConcat extends MergeVertex {
         }
         long[] shape = inputs[0].shape().clone();
         shape[1] = Arrays.stream(inputs).mapToLong(a -> a.size(1)).sum();
-        Layout layout = training ? Layout.NCHW : output.forActivation(shape);
-        INDArray out = layout.create(workspaceMgr, ArrayType.ACTIVATIONS, shape);
+        INDArray out = output.forActivation(shape).create(workspaceMgr, ArrayType.ACTIVATIONS, shape);
         List<INDArray> held = new ArrayList<>();
         long channel = 0;
         for (INDArray input : inputs) {
