@@ -30,7 +30,7 @@ enum Layout {
 
     /**
      * The system property that keeps every activation in {@link #NCHW} when set to {@code nchw} (to compare, or
-     * to rule channels-last out); by default a convolution or a concatenation (in inference) whose outputs feed
+     * to rule channels-last out); by default a convolution or a concatenation whose outputs feed
      * only our layers writes {@link #CHANNELS_LAST} ({@link #forOutput}). Read when {@link OneDnn#useOwnHelpers}
      * sets a graph up.
      */
