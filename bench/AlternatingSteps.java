@@ -61,10 +61,10 @@ public final class AlternatingSteps {
         msPerStep.forEach((value, times) -> {
             List<Double> sorted = new ArrayList<>(times);
             Collections.sort(sorted);
+            double median = (sorted.get((sorted.size() - 1) / 2) + sorted.get(sorted.size() / 2)) / 2;
             System.out.printf("%s %s=%s: median %.2f ms a step, mean %.2f, fastest %.2f (%d blocks of %d)%n",
-                    args[0], property, value, (sorted.get((sorted.size() - 1) / 2) + sorted.get(sorted.size() / 2)) / 2,
-                    sorted.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), sorted.get(0),
-                    sorted.size(), steps);
+                    args[0], property, value, median, sorted.stream().mapToDouble(Double::doubleValue).average()
+                            .orElseThrow(), sorted.get(0), sorted.size(), steps);
         });
     }
 }
