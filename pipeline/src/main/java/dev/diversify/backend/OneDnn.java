@@ -91,9 +91,17 @@ public final class OneDnn {
      * runtime: a training process maps one {@code libgomp.so.1}, ND4J's). Primitives created on this thread
      * afterwards are balanced for that many threads. Why: Spark runs one training task per core, and each
      * task's oneDNN calls used OpenMP's default (4 threads on 2 cores here), so threads waited for each other
-     * at oneDNN's barriers (docs/PERFORMANCE.md, "Threads per Spark task"). Does nothing when
-     * {@code threads} is 0 or less, or when this process's environment sets {@code OMP_NUM_THREADS} (the
-     * user's choice wins).
+     * at oneDNN's barriers (docs/PERFORMANCE.md, "Threads per Spark task").
+     *
+     * <p>Also makes ND4J's BLAS (OpenBLAS, which computes DL4J's dense layers) single-threaded, for the whole
+     * process: OpenBLAS keeps a thread pool of its own beside OpenMP's, whose threads spin after each matrix
+     * product and took the cores from the oneDNN calls that followed (inference of VGG16 14 % faster with one
+     * BLAS thread, training 8-24 %: docs/PERFORMANCE.md, "OpenBLAS's own threads"). The products it computes
+     * here are small: the networks' classifier layers and the filter similarities of ALGORITHM.md, "Per layer: which filters go".
+     *
+     * <p>Does nothing when {@code threads} is 0 or less; leaves OpenMP alone when this process's environment
+     * sets {@code OMP_NUM_THREADS}, and OpenBLAS when it sets {@code OPENBLAS_NUM_THREADS} (the user's choice
+     * wins).
      *
      * @return the number of threads OpenMP gives this thread's parallel regions afterwards
      */
@@ -102,6 +110,10 @@ public final class OneDnn {
         var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         if (threads > 0 && System.getenv("OMP_NUM_THREADS") == null) {
             ops.setOmpNumThreads(threads);
+        }
+        var blas = Nd4j.factory().blas();
+        if (threads > 0 && System.getenv("OPENBLAS_NUM_THREADS") == null && blas.getMaxThreads() != 1) {
+            blas.setMaxThreads(1);
         }
         return ops.ompGetMaxThreads();
     }

@@ -11,6 +11,7 @@ import dev.diversify.models.Models;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 class OneDnnHookTest {
@@ -51,6 +52,21 @@ class OneDnnHookTest {
         assertEquals(wanted, seen[0]);
         assertEquals(before, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
                 "this thread keeps its setting");
+    }
+
+    /**
+     * ND4J's BLAS keeps a thread pool of its own beside OpenMP's; the hook leaves it one thread, for the process
+     * (docs/PERFORMANCE.md, "OpenBLAS's own threads").
+     */
+    @Test
+    void aWorkerLeavesNd4jsBlasOneThread() {
+        assumeTrue(System.getenv("OPENBLAS_NUM_THREADS") == null, "a user's OPENBLAS_NUM_THREADS is left alone");
+        var blas = Nd4j.factory().blas();
+        blas.setMaxThreads(2);
+        ComputationGraph worker = new ComputationGraph(Models.configuration(ModelSpec.cifar(Architecture.RESNET20, 10)));
+        worker.init();
+        new OneDnnHook(1).preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+        assertEquals(1, blas.getMaxThreads());
     }
 
     /** An executor started without DL4J's helper property: DL4J gives its layers no helper, the hook ours all the same. */
