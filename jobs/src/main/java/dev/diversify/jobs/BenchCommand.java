@@ -66,7 +66,8 @@ import picocli.CommandLine.Spec;
             "--what train: training images/s of each model at --width (default 1), batch --batch, input 3x32x32.",
             "--what infer: inference images/s, likewise.",
             "--what pruned: inference of a pruned VGG16 (L1, --keep of every layer's channels) next to the original, "
-                + "and both with batch norm folded into the convolutions.",
+                + "and both with batch norm folded into the convolutions, the four measured side by side (turns of "
+                + "a few runs each) so that their ratios are taken in the same minutes.",
             "--what spark: parameter-averaging training throughput on Spark local[1] and local[2] (ResNet20), "
                 + "local[2] also with one native thread per task and with averaging every 16 minibatches.",
             "--what layers (only when asked for): where a training step's time goes: forward and backward "
@@ -275,12 +276,13 @@ final class BenchCommand implements Callable<Integer> {
         long before = CostCounter.count(original.getConfiguration(), Models.inputType(spec)).flops();
         long after = CostCounter.count(pruned.getConfiguration(), Models.inputType(spec)).flops();
         DataSet data = Throughput.batch(batch, 3, 32, 10);
-        Throughput.Result full = Throughput.inference(original, data, warmup(), repetitions);
-        Throughput.Result small = Throughput.inference(pruned, data, warmup(), repetitions);
-        Throughput.Result fullFolded = Throughput.inference(BatchNormFolding.fold(original).network(), data,
-                warmup(), repetitions);
-        Throughput.Result smallFolded = Throughput.inference(BatchNormFolding.fold(pruned).network(), data,
-                warmup(), repetitions);
+        List<Throughput.Result> rates = Throughput.inferenceSideBySide(List.of(original, pruned,
+                BatchNormFolding.fold(original).network(), BatchNormFolding.fold(pruned).network()), data, warmup(),
+                repetitions);
+        Throughput.Result full = rates.get(0);
+        Throughput.Result small = rates.get(1);
+        Throughput.Result fullFolded = rates.get(2);
+        Throughput.Result smallFolded = rates.get(3);
         say(String.format(Locale.ROOT, "%npruned VGG16 (L1, %.0f %% of every layer's channels): FLOPs %,d -> %,d (%.2fx fewer)",
                 100 * keep, before, after, (double) before / after));
         say(String.format(Locale.ROOT, "inference: %.1f -> %.1f images/s (%.2fx faster)", full.imagesPerSecond(),

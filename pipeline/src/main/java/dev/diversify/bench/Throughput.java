@@ -1,11 +1,14 @@
 package dev.diversify.bench;
 
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Training and inference speed of a network in images per second, on random minibatches. */
 public final class Throughput {
+    private static final int RUNS_PER_TURN = 3;
+
     private Throughput() {
     }
 
@@ -29,6 +32,20 @@ public final class Throughput {
     public static Result inference(ComputationGraph network, DataSet batch, Timing.Warmup warmup, int repetitions) {
         Timing t = Timing.measure(() -> network.outputSingle(false, batch.getFeatures()), warmup, repetitions);
         return new Result(batch.numExamples(), t);
+    }
+
+    /**
+     * Images per second of inference of several networks, measured side by side ({@link Timing#interleaved}, turns
+     * of {@value #RUNS_PER_TURN} measured runs): for ratios between them.
+     *
+     * @return one rate per network, in {@code networks}' order
+     */
+    public static List<Result> inferenceSideBySide(List<ComputationGraph> networks, DataSet batch,
+                                                   Timing.Warmup warmup, int repetitions) {
+        List<Runnable> tasks = networks.stream().<Runnable>map(n -> () -> n.outputSingle(false, batch.getFeatures()))
+                .toList();
+        return Timing.interleaved(tasks, warmup, repetitions, RUNS_PER_TURN).stream()
+                .map(t -> new Result(batch.numExamples(), t)).toList();
     }
 
     /** A measured rate: images per second at the median, the fastest and the slowest repetition. */

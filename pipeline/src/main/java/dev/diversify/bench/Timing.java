@@ -1,6 +1,7 @@
 package dev.diversify.bench;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Wall-clock timings of repeated runs after warm-up: median and spread, in milliseconds. */
 public record Timing(double medianMs, double minMs, double maxMs, int repetitions) {
@@ -30,10 +31,7 @@ public record Timing(double medianMs, double minMs, double maxMs, int repetition
 
     /** Runs {@code task} unmeasured as {@code warmup} says, then {@code repetitions} times measured. */
     public static Timing measure(Runnable task, Warmup warmup, int repetitions) {
-        long until = System.nanoTime() + (long) (warmup.seconds() * 1e9);
-        for (int i = 0; i < warmup.runs() || System.nanoTime() - until < 0; i++) {
-            task.run();
-        }
+        warmUp(task, warmup);
         double[] ms = new double[repetitions];
         for (int i = 0; i < repetitions; i++) {
             long start = System.nanoTime();
@@ -41,6 +39,46 @@ public record Timing(double medianMs, double minMs, double maxMs, int repetition
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
         return of(ms);
+    }
+
+    /**
+     * Times several tasks side by side, for a ratio between them that drift does not blur: each is warmed up as
+     * {@code warmup} says, then they take turns, each turn one unmeasured run (the caches refill after another
+     * task) and up to {@code runsPerTurn} measured ones, in reverse order every other round (A B, B A, ...), until
+     * each has {@code repetitions} measured runs. Why: on a shared or virtual machine the speed moves by 15-25 %
+     * from one minute to the next, more than the ratio to be measured can tolerate when the tasks are timed one
+     * after the other (docs/PERFORMANCE.md, "Does pruning make a network faster?").
+     *
+     * @return one timing per task, in {@code tasks}' order
+     * @throws IllegalArgumentException when {@code repetitions} or {@code runsPerTurn} is less than 1
+     */
+    public static List<Timing> interleaved(List<Runnable> tasks, Warmup warmup, int repetitions, int runsPerTurn) {
+        if (repetitions < 1 || runsPerTurn < 1) {
+            throw new IllegalArgumentException("repetitions and runs per turn must be at least 1, got "
+                    + repetitions + " and " + runsPerTurn);
+        }
+        tasks.forEach(task -> warmUp(task, warmup));
+        double[][] ms = new double[tasks.size()][repetitions];
+        for (int done = 0, round = 0; done < repetitions; done += runsPerTurn, round++) {
+            int runs = Math.min(runsPerTurn, repetitions - done);
+            for (int turn = 0; turn < tasks.size(); turn++) {
+                int t = round % 2 == 0 ? turn : tasks.size() - 1 - turn;
+                tasks.get(t).run();
+                for (int i = 0; i < runs; i++) {
+                    long start = System.nanoTime();
+                    tasks.get(t).run();
+                    ms[t][done + i] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+        }
+        return Arrays.stream(ms).map(Timing::of).toList();
+    }
+
+    private static void warmUp(Runnable task, Warmup warmup) {
+        long until = System.nanoTime() + (long) (warmup.seconds() * 1e9);
+        for (int i = 0; i < warmup.runs() || System.nanoTime() - until < 0; i++) {
+            task.run();
+        }
     }
 
     /** The median and spread of measured milliseconds (at least one). */

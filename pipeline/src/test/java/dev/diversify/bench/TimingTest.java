@@ -39,6 +39,30 @@ class TimingTest {
         assertEquals(4, t.maxMs());
     }
 
+    /**
+     * Side by side: each task warmed up, then turns of one unmeasured and up to three measured runs, the order
+     * reversed every other round; seven measured runs each take three rounds (3 + 3 + 1).
+     */
+    @Test
+    void tasksSideBySideTakeTurnsInAlternatingOrder() {
+        StringBuilder calls = new StringBuilder();
+        List<Timing> timings = Timing.interleaved(List.of(() -> calls.append('a'), () -> {
+            calls.append('b');
+            sleep(2);
+        }), Timing.Warmup.runs(2), 7, 3);
+        assertEquals("aabb" + "aaaa" + "bbbb" + "bbbb" + "aaaa" + "aa" + "bb", calls.toString());
+        assertEquals(List.of(7, 7), timings.stream().map(Timing::repetitions).toList());
+        assertTrue(timings.get(1).minMs() >= 2, "b's own runs are timed: " + timings.get(1));
+        assertTrue(timings.get(0).maxMs() < timings.get(1).minMs(), timings.toString());
+    }
+
+    @Test
+    void sideBySideRefusesNoRuns() {
+        List<Runnable> tasks = List.of(() -> { });
+        assertThrows(IllegalArgumentException.class, () -> Timing.interleaved(tasks, Timing.Warmup.runs(0), 0, 3));
+        assertThrows(IllegalArgumentException.class, () -> Timing.interleaved(tasks, Timing.Warmup.runs(0), 3, 0));
+    }
+
     @Test
     void refusesNegativeOrEndlessWarmUps() {
         assertThrows(IllegalArgumentException.class, () -> new Timing.Warmup(-1, 0));
