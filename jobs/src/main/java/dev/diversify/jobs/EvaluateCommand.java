@@ -1,5 +1,6 @@
 package dev.diversify.jobs;
 
+import dev.diversify.backend.OneDnn;
 import dev.diversify.data.Batches;
 import dev.diversify.data.ChannelStats;
 import dev.diversify.data.DataFormat;
@@ -77,6 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
         DatasetSource source = layout.open(data, format);
         InputType.InputTypeConvolutional input = (InputType.InputTypeConvolutional) InputType.convolutional(
                 source.shape().height(), source.shape().width(), source.shape().channels());
+        OneDnn.useThreadsOnThisThread(Runtime.getRuntime().availableProcessors()); // its speed is reported
         ComputationGraph network = ModelFiles.load(model, input, new Nesterovs(Models.DEFAULT_LEARNING_RATE,
                 Models.DEFAULT_MOMENTUM), Models.DEFAULT_WEIGHT_DECAY);
         InputCheck.requireFits(network, source);

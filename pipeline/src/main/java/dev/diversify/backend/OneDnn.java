@@ -23,10 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * Keeps DL4J on its fast CPU path: convolution, batch norm, ReLU, residual additions and concatenations on
- * our own oneDNN layers ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu},
- * {@link OneDnnAdd}, {@link OneDnnConcat}), whose
- * activations are channels-last ({@link Layout}), pooling on DL4J's oneDNN helper.
+ * Keeps DL4J on its fast CPU path: convolution, batch norm, ReLU, pooling, residual additions and concatenations
+ * on our own oneDNN layers ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}, {@link OneDnnRelu},
+ * {@link OneDnnPooling}, {@link OneDnnAdd}, {@link OneDnnConcat}), whose activations are channels-last
+ * ({@link Layout}); pooling's backward pass and the pooling ours does not handle on DL4J's oneDNN helper.
  * DL4J switches every helper off unless {@value #HELPERS_DISABLE_PROPERTY} is {@code false}; it reads the property each
  * time a layer is created, so setting it before the first network is built works in any JVM (driver,
  * executor, test). The other half of that fix is {@code org.nd4j.nativeblas.Nd4jCpu}.
@@ -52,6 +52,12 @@ public final class OneDnn {
      * default ReLU activation layers run on {@link OneDnnRelu}.
      */
     public static final String RELU_PROPERTY = "diversify.relu";
+
+    /**
+     * The system property that keeps DL4J's own pooling layer when set to {@code dl4j}; by default max and average
+     * pooling run forward on {@link OneDnnPooling}.
+     */
+    public static final String POOLING_PROPERTY = "diversify.pooling";
 
     /**
      * The system property that keeps DL4J's own vertex for additions when set to {@code dl4j}; by default
@@ -95,14 +101,16 @@ public final class OneDnn {
      *
      * <p>Also makes ND4J's BLAS (OpenBLAS, which computes DL4J's dense layers) single-threaded, for the whole
      * process: OpenBLAS keeps a thread pool of its own beside OpenMP's, whose threads spin after each matrix
-     * product and took the cores from the oneDNN calls that followed (inference of VGG16 14 % faster with one
-     * BLAS thread, training 8-24 %: docs/PERFORMANCE.md, "OpenBLAS's own threads"). The products it computes
-     * here are small: the networks' classifier layers and the filter similarities of ALGORITHM.md, "Per layer: which filters go".
+     * product and took the cores from the oneDNN calls that followed (inference 1.17-1.23x and training
+     * 1.04-1.31x faster with one BLAS thread: docs/PERFORMANCE.md, "OpenBLAS's own threads"). The products it
+     * computes here are small: the networks' classifier layers and the filter similarities of ALGORITHM.md, "Per
+     * layer: which filters go".
      *
-     * <p>Does nothing when {@code threads} is 0 or less; leaves OpenMP alone when this process's environment
-     * sets {@code OMP_NUM_THREADS}, and OpenBLAS when it sets {@code OPENBLAS_NUM_THREADS} (the user's choice
-     * wins).
+     * <p>Does nothing when {@code threads} is 0 or less. Where this process's environment sets
+     * {@code OMP_NUM_THREADS} OpenMP keeps it, and where it sets {@code OPENBLAS_NUM_THREADS} OpenBLAS gets that
+     * many threads (ND4J replaces OpenBLAS's own reading of it at start-up): the user's choice wins.
      *
+     * @throws IllegalArgumentException when {@code OPENBLAS_NUM_THREADS} is set but not a positive integer
      * @return the number of threads OpenMP gives this thread's parallel regions afterwards
      */
     public static int useThreadsOnThisThread(int threads) {
@@ -111,11 +119,30 @@ public final class OneDnn {
         if (threads > 0 && System.getenv("OMP_NUM_THREADS") == null) {
             ops.setOmpNumThreads(threads);
         }
-        var blas = Nd4j.factory().blas();
-        if (threads > 0 && System.getenv("OPENBLAS_NUM_THREADS") == null && blas.getMaxThreads() != 1) {
-            blas.setMaxThreads(1);
+        if (threads > 0) {
+            int blasThreads = blasThreads(System.getenv("OPENBLAS_NUM_THREADS"));
+            var blas = Nd4j.factory().blas();
+            if (blas.getMaxThreads() != blasThreads) {
+                blas.setMaxThreads(blasThreads);
+            }
         }
         return ops.ompGetMaxThreads();
+    }
+
+    /** OpenBLAS's threads: 1, or what {@code OPENBLAS_NUM_THREADS} ({@code setting}, null when unset) says. */
+    static int blasThreads(String setting) {
+        if (setting == null) {
+            return 1;
+        }
+        try {
+            int threads = Integer.parseInt(setting.trim());
+            if (threads > 0) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, with the value
+        }
+        throw new IllegalArgumentException("OPENBLAS_NUM_THREADS must be a positive integer, got '" + setting + "'");
     }
 
     /** True when ND4J's native library was built with oneDNN. */
@@ -126,10 +153,11 @@ public final class OneDnn {
     /**
      * Gives every convolution and batch-norm layer of {@code graph} our oneDNN implementation
      * ({@link OneDnnConvolution}, {@link OneDnnBatchNorm}) as its helper, and puts {@link OneDnnRelu} in the
-     * place of every ReLU activation layer, {@link OneDnnAdd} in the place of every addition vertex and
+     * place of every ReLU activation layer, {@link OneDnnPooling} in the place of every max or average pooling layer
+     * it handles, {@link OneDnnAdd} in the place of every addition vertex and
      * {@link OneDnnConcat} in the place of every concatenation along channels, unless
      * {@value #CONVOLUTION_PROPERTY}, {@value #BATCH_NORM_PROPERTY}, {@value #RELU_PROPERTY},
-     * {@value #ADD_PROPERTY} or {@value #CONCAT_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
+     * {@value #POOLING_PROPERTY}, {@value #ADD_PROPERTY} or {@value #CONCAT_PROPERTY} is {@code dl4j}, or {@value #HELPERS_DISABLE_PROPERTY} was set to
      * {@code true} (an opt-out for debugging); batch norms with fixed gamma and beta keep DL4J's path.
      * The configuration is left as it is: a network saved afterwards is DL4J's own.
      * Ours does not depend on DL4J's helpers being on: a Spark executor started without that property
@@ -150,7 +178,11 @@ public final class OneDnn {
             }
         }
         if (ours(RELU_PROPERTY)) {
-            replaceRelus(graph);
+            replaceLayers(graph, layer -> layer.getClass() == ActivationLayer.class && isRelu(layer), OneDnnRelu::new);
+        }
+        if (ours(POOLING_PROPERTY)) {
+            replaceLayers(graph, layer -> layer.getClass() == SubsamplingLayer.class && isOurPooling(layer),
+                    OneDnnPooling::new);
         }
         if (ours(ADD_PROPERTY)) {
             replaceVertices(graph, v -> v.getClass() == ElementWiseVertex.class && isAdd(graph, v.getVertexName()),
@@ -188,7 +220,7 @@ public final class OneDnn {
             GraphVertex next = graph.getVertices()[consumer.getVertexIndex()];
             Layer layer = next.getLayer();
             boolean ours = next instanceof OneDnnAdd || isOurConcat(graph, next) || layer instanceof OneDnnRelu
-                    || isOurConvolution(layer)
+                    || layer instanceof OneDnnPooling || isOurConvolution(layer)
                     || (isOurBatchNorm(layer) && layer.getHelper() instanceof OneDnnBatchNorm);
             if (!ours) {
                 return false;
@@ -252,19 +284,21 @@ public final class OneDnn {
         }
     }
 
-    /** Swaps each DL4J ReLU activation layer for {@link OneDnnRelu}, in its vertex and in the graph's layer array. */
-    private static void replaceRelus(ComputationGraph graph) {
+    /**
+     * Swaps each DL4J layer that {@code which} accepts for its {@code replacement} ({@link OneDnnRelu},
+     * {@link OneDnnPooling}), in its vertex and in the graph's layer array.
+     */
+    private static void replaceLayers(ComputationGraph graph, Predicate<Layer> which, UnaryOperator<Layer> replacement) {
         Layer[] layers = graph.getLayers();
         for (GraphVertex vertex : graph.getVertices()) {
-            if (vertex instanceof LayerVertex layerVertex && vertex.getLayer().getClass() == ActivationLayer.class
-                    && isRelu(vertex.getLayer())) {
-                OneDnnRelu relu = new OneDnnRelu(vertex.getLayer());
+            if (vertex instanceof LayerVertex layerVertex && which.test(vertex.getLayer())) {
+                Layer ours = replacement.apply(vertex.getLayer());
                 for (int i = 0; i < layers.length; i++) {
                     if (layers[i] == vertex.getLayer()) {
-                        layers[i] = relu;
+                        layers[i] = ours;
                     }
                 }
-                layerVertex.setLayer(relu);
+                layerVertex.setLayer(ours);
             }
         }
     }
@@ -272,8 +306,9 @@ public final class OneDnn {
     /**
      * The convolution, batch-norm, pooling and ReLU layers and addition and concatenation vertices of an
      * initialised graph that do not run on the oneDNN implementation they should (ours for convolution, batch
-     * norm, ReLU, addition and concatenation along channels unless a property chose DL4J's, DL4J's helper for
-     * pooling), as {@code name (Class)}. Empty means every such layer does.
+     * norm, ReLU, pooling that {@link OneDnnPooling} handles, addition and concatenation along channels unless a
+     * property chose DL4J's, DL4J's helper for other pooling), as {@code name (Class)}. Empty means every such
+     * layer does.
      */
     public static List<String> layersWithoutHelper(ComputationGraph graph) {
         List<String> missing = new ArrayList<>();
@@ -291,9 +326,12 @@ public final class OneDnn {
             } else if (layer instanceof ActivationLayer) {
                 expected = ours(RELU_PROPERTY) && isRelu(layer);
                 onOneDnn = layer instanceof OneDnnRelu;
+            } else if (layer instanceof SubsamplingLayer) {
+                expected = true;
+                onOneDnn = ours(POOLING_PROPERTY) && isOurPooling(layer) ? layer instanceof OneDnnPooling : dl4js;
             } else {
-                expected = layer.getClass() == SubsamplingLayer.class;
-                onOneDnn = dl4js;
+                expected = false;
+                onOneDnn = false;
             }
             if (expected && !onOneDnn) {
                 missing.add(layer.getConfig().getLayerName() + " (" + layer.getClass().getSimpleName() + ")");
@@ -308,6 +346,10 @@ public final class OneDnn {
             }
         }
         return missing;
+    }
+
+    private static boolean isOurPooling(Layer layer) {
+        return OneDnnPooling.handles((org.deeplearning4j.nn.conf.layers.SubsamplingLayer) layer.conf().getLayer());
     }
 
     private static boolean isRelu(Layer layer) {

@@ -110,7 +110,9 @@ final class SweepTasks {
                                             boolean byFraction) {
         double[] grid = points.stream().mapToDouble(Double::doubleValue).toArray();
         List<String> names = groups.stream().map(PruningGroup::name).toList();
+        int threads = SparkTrainer.threadsPerTask(sc);
         return sc.parallelize(names, names.size()).map(name -> {
+            dev.diversify.backend.OneDnn.useThreadsOnThisThread(threads); // the similarities' products: ND4J's BLAS
             ComputationGraph network = restore(model.value());
             PruningGroup group = ChannelGraph.of(network.getConfiguration(), input).group(policy, name);
             var filters = PlanBuilder.filters(network, group);

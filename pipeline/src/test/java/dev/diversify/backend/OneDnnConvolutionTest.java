@@ -68,7 +68,7 @@ class OneDnnConvolutionTest {
     /**
      * Inputs and output gradients in ND4J's orders and channels-last, mixed as a DL4J vertex between two of our
      * layers mixes them. The output is channels-last when the layer feeds only our layers (here a ReLU), N, C,
-     * H, W when it feeds one of DL4J's (here max pooling) or {@value Layout#PROPERTY} is {@code nchw}; the
+     * H, W when it feeds one of DL4J's (here p-norm pooling) or {@value Layout#PROPERTY} is {@code nchw}; the
      * input's gradient is in the input's layout (N, C, H, W for an input with gaps).
      */
     @ParameterizedTest(name = "input {0}, output gradient {1}, {2}, then {3}")
@@ -80,8 +80,9 @@ class OneDnnConvolutionTest {
             "f, f, channels-last, relu, CHANNELS_LAST",
             "channels-last, channels-last, nchw, relu, NCHW",
             "c, channels-last, nchw, relu, NCHW",
-            "channels-last, channels-last, channels-last, pool, NCHW",
-            "c, c, channels-last, pool, NCHW"})
+            "channels-last, channels-last, channels-last, maxpool, CHANNELS_LAST",
+            "channels-last, channels-last, channels-last, pnormpool, NCHW",
+            "c, c, channels-last, pnormpool, NCHW"})
     void layoutsMatchDl4jsBuiltInImplementation(String inputLayout, String epsilonLayout, String property,
                                                 String consumer, Layout expectedLayout) {
         System.setProperty(Layout.PROPERTY, property);
@@ -177,7 +178,8 @@ class OneDnnConvolutionTest {
     }
 
     /**
-     * A convolution followed by a ReLU ({@code consumer} "relu"), a batch norm ("batchnorm") or max pooling ("pool"); {@code helped} false
+     * A convolution followed by a ReLU ({@code consumer} "relu"), a batch norm ("batchnorm"), max pooling ("maxpool",
+     * ours) or p-norm pooling ("pnormpool", DL4J's); {@code helped} false
      * gives DL4J's built-in implementation (helpers off).
      */
     private static Layer convolution(InputType input, int kernel, int stride, ConvolutionMode mode, int pad,
@@ -196,7 +198,8 @@ class OneDnnConvolutionTest {
                 .addLayer("next", switch (consumer) {
                     case "relu" -> new ActivationLayer.Builder().activation(Activation.RELU).build();
                     case "batchnorm" -> new BatchNormalization.Builder().build();
-                    default -> new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).build();
+                    case "maxpool" -> new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1).build();
+                    default -> new SubsamplingLayer.Builder(PoolingType.PNORM).pnorm(2).kernelSize(1, 1).build();
                 }, "conv")
                 .setOutputs("next").build();
         return LoneLayers.lone(conf, "conv", helped);

@@ -1,6 +1,7 @@
 package dev.diversify.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diversify.models.Architecture;
@@ -70,6 +71,8 @@ class OneDnnTest {
                 assertEquals(0, add.declined(), vertex.getVertexName() + ": additions left to DL4J's vertex");
             } else if (vertex instanceof OneDnnConcat concat) {
                 assertEquals(0, concat.declined(), vertex.getVertexName() + ": concatenations left to DL4J's vertex");
+            } else if (vertex.hasLayer() && vertex.getLayer() instanceof OneDnnPooling pooling) {
+                assertEquals(0, pooling.declined(), vertex.getVertexName() + ": pooling left to DL4J's layer");
             } else if (vertex.hasLayer() && vertex.getLayer().getHelper() instanceof OneDnnConvolution convolution) {
                 assertEquals(0, convolution.declined(), vertex.getVertexName() + ": convolutions left to DL4J");
             }
@@ -84,9 +87,23 @@ class OneDnnTest {
         assertTrue(notOurs.stream().anyMatch(l -> l.contains("ConvolutionLayer")), notOurs.toString());
         assertTrue(Arrays.stream(graph.getLayers()).noneMatch(l -> l instanceof OneDnnRelu), "DL4J's ReLU layers");
         assertTrue(Arrays.stream(graph.getVertices()).noneMatch(v -> v instanceof OneDnnAdd), "DL4J's additions");
+        ComputationGraph vgg = withDl4jHelpers(() -> Models.build(ModelSpec.cifar(Architecture.VGG16, 10).withWidth(0.25)));
+        assertTrue(Arrays.stream(vgg.getLayers()).noneMatch(l -> l instanceof OneDnnPooling), "DL4J's pooling");
         ComputationGraph denseNet = withDl4jHelpers(() -> Models.build(ModelSpec.cifar(Architecture.DENSENET_BC_40_12, 10)));
         assertTrue(OneDnn.layersWithoutHelper(denseNet).stream().anyMatch(l -> l.contains("MergeVertex")),
                 "DL4J's concatenations");
+    }
+
+    /** OpenBLAS gets one thread unless OPENBLAS_NUM_THREADS says otherwise; a value that is no thread count is refused. */
+    @Test
+    void blasThreadsAreOneOrTheEnvironments() {
+        assertEquals(1, OneDnn.blasThreads(null));
+        assertEquals(3, OneDnn.blasThreads("3"));
+        for (String bad : new String[] {"0", "-2", "two", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OneDnn.blasThreads(bad));
+            assertTrue(e.getMessage().contains("OPENBLAS_NUM_THREADS") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
     }
 
     private static ComputationGraph withDl4jHelpers(Supplier<ComputationGraph> build) {
@@ -95,6 +112,7 @@ class OneDnnTest {
         System.setProperty(OneDnn.RELU_PROPERTY, "dl4j");
         System.setProperty(OneDnn.ADD_PROPERTY, "dl4j");
         System.setProperty(OneDnn.CONCAT_PROPERTY, "dl4j");
+        System.setProperty(OneDnn.POOLING_PROPERTY, "dl4j");
         try {
             return build.get();
         } finally {
@@ -103,6 +121,7 @@ class OneDnnTest {
             System.clearProperty(OneDnn.RELU_PROPERTY);
             System.clearProperty(OneDnn.ADD_PROPERTY);
             System.clearProperty(OneDnn.CONCAT_PROPERTY);
+            System.clearProperty(OneDnn.POOLING_PROPERTY);
         }
     }
 }

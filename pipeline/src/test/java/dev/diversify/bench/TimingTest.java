@@ -53,7 +53,6 @@ class TimingTest {
         assertEquals("aabb" + "aaaa" + "bbbb" + "bbbb" + "aaaa" + "aa" + "bb", calls.toString());
         assertEquals(List.of(7, 7), timings.stream().map(Timing::repetitions).toList());
         assertTrue(timings.get(1).minMs() >= 2, "b's own runs are timed: " + timings.get(1));
-        assertTrue(timings.get(0).maxMs() < timings.get(1).minMs(), timings.toString());
     }
 
     @Test

@@ -56,17 +56,24 @@ class OneDnnHookTest {
 
     /**
      * ND4J's BLAS keeps a thread pool of its own beside OpenMP's; the hook leaves it one thread, for the process
-     * (docs/PERFORMANCE.md, "OpenBLAS's own threads").
+     * (docs/PERFORMANCE.md, "OpenBLAS's own threads"); a hook told 0 threads leaves it alone.
      */
     @Test
     void aWorkerLeavesNd4jsBlasOneThread() {
-        assumeTrue(System.getenv("OPENBLAS_NUM_THREADS") == null, "a user's OPENBLAS_NUM_THREADS is left alone");
+        assumeTrue(System.getenv("OPENBLAS_NUM_THREADS") == null, "a user's OPENBLAS_NUM_THREADS is applied instead");
         var blas = Nd4j.factory().blas();
-        blas.setMaxThreads(2);
+        int before = blas.getMaxThreads();
         ComputationGraph worker = new ComputationGraph(Models.configuration(ModelSpec.cifar(Architecture.RESNET20, 10)));
         worker.init();
-        new OneDnnHook(1).preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
-        assertEquals(1, blas.getMaxThreads());
+        try {
+            blas.setMaxThreads(2);
+            new OneDnnHook(0).preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+            assertEquals(2, blas.getMaxThreads(), "0 threads: left alone");
+            new OneDnnHook(1).preUpdate((org.nd4j.linalg.dataset.api.DataSet) null, worker);
+            assertEquals(1, blas.getMaxThreads());
+        } finally {
+            blas.setMaxThreads(before);
+        }
     }
 
     /** An executor started without DL4J's helper property: DL4J gives its layers no helper, the hook ours all the same. */
