@@ -326,7 +326,7 @@ public final class OneDnn {
             } else if (layer instanceof ActivationLayer) {
                 expected = ours(RELU_PROPERTY) && isRelu(layer);
                 onOneDnn = layer instanceof OneDnnRelu;
-            } else if (layer instanceof SubsamplingLayer) {
+            } else if (layer.getClass() == SubsamplingLayer.class || layer instanceof OneDnnPooling) {
                 expected = true;
                 onOneDnn = ours(POOLING_PROPERTY) && isOurPooling(layer) ? layer instanceof OneDnnPooling : dl4js;
             } else {
