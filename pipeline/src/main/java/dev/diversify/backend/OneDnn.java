@@ -116,10 +116,10 @@ public final class OneDnn {
     public static int useThreadsOnThisThread(int threads) {
         Nd4j.getExecutioner(); // loads ND4J's native library, which NativeOpsHolder expects loaded
         var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
-        if (threads > 0 && System.getenv("OMP_NUM_THREADS") == null) {
-            ops.setOmpNumThreads(threads);
-        }
         if (threads > 0) {
+            if (System.getenv("OMP_NUM_THREADS") == null) {
+                ops.setOmpNumThreads(threads);
+            }
             int blasThreads = blasThreads(System.getenv("OPENBLAS_NUM_THREADS"));
             var blas = Nd4j.factory().blas();
             if (blas.getMaxThreads() != blasThreads) {

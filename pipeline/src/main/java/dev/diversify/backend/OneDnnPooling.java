@@ -46,9 +46,16 @@ public final class OneDnnPooling extends SubsamplingLayer {
     private final Map<String, Primitive> byShape = Dnnl.primitiveCache(evicted -> { });
     private int declined;
 
-    /** Takes the place of {@code layer}: its configuration, index, listeners and cache mode. */
+    /**
+     * Takes the place of {@code layer}: its configuration, index, listeners and cache mode.
+     *
+     * @throws IllegalArgumentException when its configuration is not one ours computes ({@link #handles})
+     */
     OneDnnPooling(Layer layer) {
         super(layer.conf(), ((SubsamplingLayer) layer).getDataType());
+        if (!handles(layerConf())) {
+            throw new IllegalArgumentException("not a pooling configuration OneDnnPooling computes: " + layerConf());
+        }
         setIndex(layer.getIndex());
         setListeners(layer.getListeners());
         setCacheMode(((SubsamplingLayer) layer).getCacheMode());
@@ -70,7 +77,7 @@ public final class OneDnnPooling extends SubsamplingLayer {
         org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf = layerConf();
         long[] dims = input.shape();
         long[] outDims = input.rank() == 4 ? outputDims(conf, dims) : null;
-        if (input.dataType() != DataType.FLOAT || outDims == null || !handles(conf)) {
+        if (input.dataType() != DataType.FLOAT || outDims == null) {
             declined++;
             return super.activate(training, workspaceMgr);
         }

@@ -47,7 +47,7 @@ public record Timing(double medianMs, double minMs, double maxMs, int repetition
      * task) and up to {@code runsPerTurn} measured ones, in reverse order every other round (A B, B A, ...), until
      * each has {@code repetitions} measured runs. Why: on a shared or virtual machine the speed moves by 15-25 %
      * from one minute to the next, more than the ratio to be measured can tolerate when the tasks are timed one
-     * after the other (docs/PERFORMANCE.md, "Does pruning make a network faster?").
+     * after the other (docs/PERFORMANCE.md, "OpenBLAS's own threads", pruned inference side by side).
      *
      * @return one timing per task, in {@code tasks}' order
      * @throws IllegalArgumentException when {@code repetitions} or {@code runsPerTurn} is less than 1

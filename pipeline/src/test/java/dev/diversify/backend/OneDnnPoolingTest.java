@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
@@ -89,6 +90,7 @@ class OneDnnPoolingTest {
             Layer layer = LoneLayers.lone(conf(other, 8, 8), "pool", true);
             assertEquals(org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class, layer.getClass(),
                     other.toString());
+            assertThrows(IllegalArgumentException.class, () -> new OneDnnPooling(layer), "refused: " + other);
         }
     }
 
